@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@vigil/platform';
+import { Logger } from 'pino';
+
+import { DefectInspectorEnv } from './config/env';
+
+/**
+ * The defect-inspector service. Domain modules join here with their entities and the topics they consume;
+ * the platform fails the boot if a consumed topic lacks its handler.
+ */
+@Module({})
+export class DefectInspectorModule {
+  static forRoot(env: DefectInspectorEnv, logger: Logger): DynamicModule {
+    return {
+      module: DefectInspectorModule,
+      imports: [PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [], entities: [] })],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@vigil/platform';
+import { Logger } from 'pino';
+
+import { RiskApiEnv } from './config/env';
+
+/**
+ * The risk-api service. Domain modules join here with their entities and the topics they consume;
+ * the platform fails the boot if a consumed topic lacks its handler.
+ */
+@Module({})
+export class RiskApiModule {
+  static forRoot(env: RiskApiEnv, logger: Logger): DynamicModule {
+    return {
+      module: RiskApiModule,
+      imports: [PlatformModule.forRoot({ service: 'risk-api', env, logger, consumedTopics: [], entities: [] })],
+    };
+  }
+}

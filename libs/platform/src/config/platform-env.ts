@@ -1,0 +1,79 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+import { Secret } from './env.decorators';
+
+const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item.length > 0) : value;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/** Variables both services read. Each app extends it with its own (apps/<app>/src/config/env.ts). */
+export class PlatformEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** postgres://user:password@host:port/database */
+  @Secret()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL!: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Comma-separated host:port list. */
+  @Transform(toList)
+  @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'must be a comma-separated list of host:port' })
+  @IsNotEmpty()
+  KAFKA_BROKERS!: string[];
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_GROUP_ID?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  @IsOptional()
+  @IsIn(SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM?: (typeof SASL_MECHANISMS)[number];
+
+  @ValidateIf((env: PlatformEnv) => env.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'is required when KAFKA_SASL_MECHANISM is set' })
+  KAFKA_SASL_USERNAME?: string;
+
+  @Secret()
+  @ValidateIf((env: PlatformEnv) => env.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'is required when KAFKA_SASL_MECHANISM is set' })
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** How long a SIGTERM waits for in-flight work before the process gives up and exits. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 15_000;
+}

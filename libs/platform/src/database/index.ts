@@ -1,0 +1,2 @@
+export * from './database.options';
+export * from './postgres.readiness';

@@ -1,0 +1,7 @@
+export * from './app';
+export * from './config';
+export * from './database';
+export * from './health';
+export * from './kafka';
+export * from './logging';
+export * from './metrics';

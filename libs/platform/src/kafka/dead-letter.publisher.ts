@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { deadLetterTopic, DLQ_HEADERS } from '@vigil/contracts';
+
+import { MetricsService } from '../metrics';
+import { DeadLetterError } from './dead-letter';
+import { InboundMessage } from './inbound-message';
+import { KafkaProducerService } from './kafka-producer.service';
+
+/** Header values are capped so a hostile payload cannot blow up the dead-letter record. */
+const MAX_REASON_LENGTH = 1_000;
+
+@Injectable()
+export class DeadLetterPublisher {
+  constructor(
+    private readonly producer: KafkaProducerService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Resolves once the dead letter is durable; only then may the source offset be committed. */
+  async publish(message: InboundMessage, error: DeadLetterError): Promise<void> {
+    await this.producer.send({
+      topic: deadLetterTopic(message.topic),
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            [DLQ_HEADERS.errorCode]: error.code,
+            [DLQ_HEADERS.errorMessage]: error.message.slice(0, MAX_REASON_LENGTH),
+            [DLQ_HEADERS.sourceTopic]: message.topic,
+            [DLQ_HEADERS.sourcePartition]: String(message.partition),
+            [DLQ_HEADERS.sourceOffset]: message.offset,
+          },
+        },
+      ],
+    });
+    this.metrics.kafkaDeadLettered.inc({ topic: message.topic, code: error.code });
+  }
+}

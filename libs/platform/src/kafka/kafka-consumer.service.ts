@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+
+import { Correlation, JsonLogger } from '../logging';
+import { MetricsService } from '../metrics';
+import { DeadLetterError } from './dead-letter';
+import { DeadLetterPublisher } from './dead-letter.publisher';
+import { correlationIdOf, toInboundMessage } from './inbound-message';
+import { MessageHandler, MessageHandlerRegistry } from './message-handler.registry';
+
+export const KAFKA_CONSUMER_OPTIONS = Symbol('KAFKA_CONSUMER_OPTIONS');
+
+export interface KafkaConsumerOptions {
+  groupId: string;
+  /** Topics this service consumes; each needs exactly one `@OnMessage` handler. */
+  topics: readonly string[];
+  partitionsConsumedConcurrently: number;
+}
+
+/**
+ * Runs the service's consumer group. Messages of a partition are handled in order; an offset is
+ * committed only after its handler resolved (its effects are durable) or its dead letter was
+ * acknowledged. A handler's transient failure commits what went before and retries the rest.
+ */
+@Injectable()
+export class KafkaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: Consumer;
+  private handlers = new Map<string, MessageHandler>();
+  private stopping = false;
+  private started?: Promise<void>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    @Inject(KAFKA_CONSUMER_OPTIONS) private readonly options: KafkaConsumerOptions,
+    private readonly registry: MessageHandlerRegistry,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly metrics: MetricsService,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap() {
+    this.handlers = this.registry.resolve(this.options.topics);
+    if (this.handlers.size === 0) return;
+    // Connecting must not hold up the HTTP server: readiness reports Kafka until it is reachable.
+    this.started = this.startWithRetry();
+  }
+
+  private async startWithRetry() {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      const consumer = this.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [...this.handlers.keys()], fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+          eachBatch: (payload) => this.handleBatch(payload),
+        });
+        this.consumer = consumer;
+        this.logger.pino.info({ topics: [...this.handlers.keys()], groupId: this.options.groupId }, 'consuming');
+        return;
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        this.logger.pino.warn({ err: error, attempt }, 'kafka consumer could not start; retrying');
+        await sleep(Math.min(1_000 * attempt, 10_000));
+      }
+    }
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    const handler = this.handlers.get(batch.topic);
+    if (handler === undefined) throw new Error(`no handler for topic ${batch.topic}`);
+    let committed: string | undefined;
+    const commit = async (offset: string) => {
+      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+      committed = offset;
+    };
+    let lastDone: string | undefined;
+    try {
+      for (const raw of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        const message = toInboundMessage(batch.topic, batch.partition, raw);
+        await Correlation.run(correlationIdOf(message), async () => {
+          try {
+            await handler(message);
+            this.metrics.kafkaConsumed.inc({ topic: batch.topic });
+          } catch (error) {
+            if (!(error instanceof DeadLetterError)) throw error;
+            this.logger.pino.warn({ kafka: { partition: message.partition, offset: message.offset }, code: error.code, reason: error.message }, 'dead-lettered');
+            await this.deadLetters.publish(message, error);
+          }
+        });
+        resolveOffset(raw.offset);
+        lastDone = raw.offset;
+        await heartbeat();
+      }
+    } catch (error) {
+      this.metrics.kafkaHandlerFailures.inc({ topic: batch.topic });
+      this.logger.pino.error({ err: error, kafka: { topic: batch.topic, partition: batch.partition } }, 'handler failed; the batch will be retried');
+      if (lastDone !== undefined) await commit(lastDone);
+      throw error;
+    }
+    if (lastDone !== undefined && lastDone !== committed) await commit(lastDone);
+  }
+
+  /** SIGTERM: stop fetching, let the batch in flight finish and commit, leave the group. */
+  async beforeApplicationShutdown() {
+    this.stopping = true;
+    await this.started;
+    await this.consumer?.disconnect();
+  }
+}
