@@ -6,12 +6,15 @@ const shared = {
   moduleNameMapper: {
     '^@vigil/native-gpu$': '<rootDir>/libs/native-gpu/lib',
     '^@vigil/(contracts|platform|devstack|core-ml)$': '<rootDir>/libs/$1/src',
+    '^@vigil/migrations$': '<rootDir>/migrations',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   rootDir: __dirname,
 };
 
 module.exports = {
+  globalSetup: '<rootDir>/libs/devstack/src/testing/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/devstack/src/testing/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     {

@@ -1,0 +1,2 @@
+export * from './data-sources/schema-data-source';
+export * from './runner';
