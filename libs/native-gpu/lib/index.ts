@@ -1,0 +1,17 @@
+/**
+ * @vigil/native-gpu: custom CUDA kernels with CPU twins, for core-ml's time-series features and models.
+ *
+ * Every op is async (it runs off the JS thread), validates its arguments here and names the bad one,
+ * and runs on `cuda` when `backends()` has it (`backend: 'auto'`), else on its CPU twin, which is also
+ * the reference the kernels are tested against. Build with `npm run build -w @vigil/native-gpu`.
+ */
+export { backends, cudaStatus, deviceInfo } from './runtime';
+export type { Backend, CudaDeviceInfo, CudaStatus } from './runtime';
+export { windowAggregates } from './window-agg';
+export type {
+  CudaLaunchOptions,
+  WindowAggregates,
+  WindowAggregatesInput,
+  WindowAggregatesOptions,
+} from './window-agg';
+export { NativeGpuError } from './errors';

@@ -1,0 +1,41 @@
+// addon.cc: the module's exports, nothing else. One addon for every machine: built with CUDA when
+// nvcc was found (NATIVE_GPU_WITH_CUDA), and even then it loads and runs its CPU twins on machines
+// without a GPU or CUDA runtime (cudart is linked statically).
+//
+//   backends()          ['cpu'] or ['cpu', 'cuda']                    (runtime.h)
+//   deviceInfo()        [{ id, name, totalMemoryBytes, multiProcessorCount, computeCapability }]
+//   cudaStatus()        { compiled, available, deviceCount, runtimeVersion, driverVersion,
+//                         error?, code? }
+//   windowAggregates()  Promise of sliding-window aggregates          (ops/window_agg/)
+//   cudaCompiled        boolean
+#include <napi.h>
+
+#include "runtime.h"
+
+namespace vigil::window_agg {
+Napi::Value WindowAggregates(const Napi::CallbackInfo& info);
+}  // namespace vigil::window_agg
+
+namespace vigil {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
+  exports.Set("deviceInfo", Napi::Function::New(env, DeviceInfo, "deviceInfo"));
+  exports.Set("cudaStatus", Napi::Function::New(env, CudaStatusInfo, "cudaStatus"));
+  exports.Set("windowAggregates",
+              Napi::Function::New(env, window_agg::WindowAggregates, "windowAggregates"));
+#ifdef NATIVE_GPU_WITH_CUDA
+  exports.Set("cudaCompiled", Napi::Boolean::New(env, true));
+#else
+  exports.Set("cudaCompiled", Napi::Boolean::New(env, false));
+#endif
+  return exports;
+}
+
+}  // namespace vigil
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  return vigil::Init(env, exports);
+}
+
+NODE_API_MODULE(vigil_native_gpu, InitModule)
