@@ -30,6 +30,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
   private handlers = new Map<string, MessageHandler>();
   private stopping = false;
   private started?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -57,7 +58,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
           autoCommit: false,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-          eachBatch: (payload) => this.handleBatch(payload),
+          eachBatch: (payload) => this.track(this.handleBatch(payload)),
         });
         this.consumer = consumer;
         this.logger.pino.info({ topics: [...this.handlers.keys()], groupId: this.options.groupId }, 'consuming');
@@ -67,6 +68,16 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
         this.logger.pino.warn({ err: error, attempt }, 'kafka consumer could not start; retrying');
         await sleep(Math.min(1_000 * attempt, 10_000));
       }
+    }
+  }
+
+  /** kafkajs may leave its group before a batch handler returns; shutdown waits for these itself. */
+  private async track(batch: Promise<void>): Promise<void> {
+    this.inFlight.add(batch);
+    try {
+      await batch;
+    } finally {
+      this.inFlight.delete(batch);
     }
   }
 
@@ -81,7 +92,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
     let lastDone: string | undefined;
     try {
       for (const raw of batch.messages) {
-        if (!isRunning() || isStale()) break;
+        if (this.stopping || !isRunning() || isStale()) break;
         const message = toInboundMessage(batch.topic, batch.partition, raw);
         await Correlation.run(correlationIdOf(message), async () => {
           try {
@@ -106,10 +117,11 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
     if (lastDone !== undefined && lastDone !== committed) await commit(lastDone);
   }
 
-  /** SIGTERM: stop fetching, let the batch in flight finish and commit, leave the group. */
+  /** SIGTERM: finish the message in flight, commit what is done, then leave the group. */
   async beforeApplicationShutdown() {
     this.stopping = true;
     await this.started;
+    await Promise.allSettled([...this.inFlight]);
     await this.consumer?.disconnect();
   }
 }
