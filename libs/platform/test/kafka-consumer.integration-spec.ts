@@ -34,7 +34,7 @@ describe('Kafka consumption (PlatformModule)', () => {
   let groupCount = 0;
 
   async function startApp(groupId: string): Promise<INestApplication> {
-    const env = loadEnv(PlatformEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_GROUP_ID: groupId });
+    const env = loadEnv(PlatformEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_GROUP_ID: groupId, KAFKA_SESSION_TIMEOUT_MS: '6000' });
     const moduleRef = await Test.createTestingModule({
       imports: [PlatformModule.forRoot({ service: 'test', env, logger: pino({ level: 'silent' }), consumedTopics: [TOPIC], entities: [] }), OrdersModule],
     }).compile();

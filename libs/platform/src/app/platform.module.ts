@@ -43,6 +43,7 @@ export class PlatformModule implements NestModule {
       groupId: env.KAFKA_GROUP_ID ?? service,
       topics: options.consumedTopics,
       partitionsConsumedConcurrently: 4,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     };
     return {
       module: PlatformModule,

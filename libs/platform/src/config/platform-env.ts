@@ -71,6 +71,16 @@ export class PlatformEnv {
   @IsNotEmpty({ message: 'is required when KAFKA_SASL_MECHANISM is set' })
   KAFKA_SASL_PASSWORD?: string;
 
+  /**
+   * How long the group waits for a silent consumer (a crashed process) before handing its
+   * partitions to another. Lower means faster failover and more spurious rebalances.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(3_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS = 30_000;
+
   /** How long a SIGTERM waits for in-flight work before the process gives up and exits. */
   @Type(() => Number)
   @IsInt()

@@ -17,6 +17,7 @@ export interface KafkaConsumerOptions {
   /** Topics this service consumes; each needs exactly one `@OnMessage` handler. */
   topics: readonly string[];
   partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -50,7 +51,8 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
 
   private async startWithRetry() {
     for (let attempt = 1; !this.stopping; attempt++) {
-      const consumer = this.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+      const { groupId, sessionTimeoutMs } = this.options;
+      const consumer = this.kafka.consumer({ groupId, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.floor(sessionTimeoutMs / 10), allowAutoTopicCreation: false });
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [...this.handlers.keys()], fromBeginning: true });
