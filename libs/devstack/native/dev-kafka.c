@@ -53,6 +53,9 @@ static const char HELP[] =
     "  up <brokerId>                       accept connections again\n"
     "  rtt <brokerId> <ms>                 delay every response of the broker\n"
     "  leader <topic> <partition> <brokerId>  move a partition's leadership\n"
+    "                                      (an unknown topic is auto-created, as the mock does)\n"
+    "  coordinator group|transaction <id> <brokerId>  pin a group's or transactional id's\n"
+    "                                      coordinator (else a hash of the id picks it)\n"
     "  errors <apiKey> <err> [<err> ...]   fail the next requests of apiKey, in order (any broker)\n"
     "  clear-errors <apiKey>               drop pending 'errors' of apiKey\n"
     "  broker-errors <brokerId> <apiKey> <err> <rttMs> [<err> <rttMs> ...]\n"
@@ -177,6 +180,14 @@ static void run_command(char *line) {
                         reply_err(rd_kafka_mock_partition_set_leader(mcluster, argv[1],
                                                                      (int32_t)v, broker));
 
+        } else if (!strcmp(argv[0], "coordinator") && argc == 4) {
+                if (strcmp(argv[1], "group") && strcmp(argv[1], "transaction"))
+                        reply("error the key type must be group or transaction");
+                else if (parse_broker(argv[3], &broker))
+                        reply("error brokerId must be 1..%d", broker_cnt);
+                else
+                        reply_err(rd_kafka_mock_coordinator_set(mcluster, argv[1], argv[2], broker));
+
         } else if (!strcmp(argv[0], "errors") && argc >= 3) {
                 rd_kafka_resp_err_t errs[MAX_ARGS];
                 if (parse_apikey(argv[1], &apikey)) {
@@ -245,17 +256,22 @@ static void run_command(char *line) {
  * read(2) rather than stdio, so poll() on fd 0 never misses a buffered line.
  */
 static int read_commands(void) {
-        static char buf[LINE_MAX_];
+        static char buf[LINE_MAX_ + 1]; /* + 1: room for the NUL of an unterminated last line */
         static size_t len;
         static int overflow; /* discarding the rest of a too-long line */
         ssize_t r;
         char *nl;
 
-        r = read(STDIN_FILENO, buf + len, sizeof(buf) - len);
+        r = read(STDIN_FILENO, buf + len, LINE_MAX_ - len);
         if (r < 0 && (errno == EINTR || errno == EAGAIN))
                 return 1;
-        if (r <= 0)
+        if (r <= 0) {
+                if (len > 0 && !overflow) { /* a last line with no newline */
+                        buf[len] = '\0';
+                        run_command(buf);
+                }
                 return 0;
+        }
         len += (size_t)r;
 
         while ((nl = memchr(buf, '\n', len))) {
@@ -267,7 +283,7 @@ static int read_commands(void) {
                 len -= (size_t)(nl + 1 - buf);
                 memmove(buf, nl + 1, len);
         }
-        if (len == sizeof(buf)) {
+        if (len == LINE_MAX_) {
                 if (!overflow)
                         reply("error line too long");
                 overflow = 1;
@@ -344,6 +360,8 @@ int main(int argc, char **argv) {
         /* A plain producer handle that only hosts the cluster; test.mock.num.brokers stays unset. */
         conf = rd_kafka_conf_new();
         rd_kafka_conf_set_log_cb(conf, log_to_stderr);
+        /* Warnings and errors only: notices would just repeat that this handle has no brokers. */
+        rd_kafka_conf_set(conf, "log_level", "4", errstr, sizeof(errstr));
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
         if (!rk) {
                 fprintf(stderr, "dev-kafka: rd_kafka_new: %s\n", errstr);

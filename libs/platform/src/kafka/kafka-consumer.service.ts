@@ -52,7 +52,14 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
   private async startWithRetry() {
     for (let attempt = 1; !this.stopping; attempt++) {
       const { groupId, sessionTimeoutMs } = this.options;
-      const consumer = this.kafka.consumer({ groupId, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.floor(sessionTimeoutMs / 10), allowAutoTopicCreation: false });
+      const consumer = this.kafka.consumer({
+        groupId,
+        sessionTimeout: sessionTimeoutMs,
+        heartbeatInterval: Math.floor(sessionTimeoutMs / 10),
+        // The Java client's fetch.max.wait.ms: also bounds how long a shutdown waits for an idle fetch.
+        maxWaitTimeInMs: 500,
+        allowAutoTopicCreation: false,
+      });
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [...this.handlers.keys()], fromBeginning: true });
