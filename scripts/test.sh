@@ -9,7 +9,7 @@ trap 'rm -f "$results"' EXIT
 status=0
 TZ=UTC npx jest --maxWorkers=2 --json --outputFile="$results" "$@" || status=$?
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
   if (r.numTotalTests === 0) process.exitCode = 1;
 ' "$results" || status=1
