@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-
 import { Client, ClientConfig } from 'pg';
 
+import { EMBEDDED_PASSWORD, EMBEDDED_USER, startEmbeddedPostgres } from './embedded-postgres';
 import { freePort } from './free-port';
 
 /** A Postgres server to put the platform's databases on, and how to let it go. */
@@ -12,6 +8,8 @@ export interface PostgresServer {
   /** URL of the server's `postgres` maintenance database, for creating and dropping databases. */
   adminUrl: string;
   source: 'local' | 'embedded';
+  /** The embedded server's files, if it is one. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -33,32 +31,10 @@ export async function resolvePostgres(options: { dataDir: string; log?: (line: s
   return startEmbedded(options.dataDir, options.log ?? (() => undefined));
 }
 
-/** Runs embedded-postgres-cli as a child and waits for its `ready` line. */
 async function startEmbedded(dataDir: string, log: (line: string) => void): Promise<PostgresServer> {
-  const config: ClientConfig = { host: '127.0.0.1', port: await freePort(), user: 'postgres', password: 'postgres', database: 'postgres' };
-  // The compiled CLI, whether this module runs from src/ (tests) or dist/.
-  const cli = join(__dirname, '..', 'dist', 'embedded-postgres-cli.js');
-  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, '--port', String(config.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const line of chunk.toString().split('\n').filter(Boolean)) log(line);
-  });
-  const exited = once(child, 'exit');
-  const lines = createInterface({ input: child.stdout });
-  const ready = new Promise<void>((resolve) => lines.on('line', (line) => line === 'ready' && resolve()));
-  const outcome = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
-  if (outcome === 'exited') throw new Error(`embedded Postgres did not start: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
-  return {
-    adminUrl: toUrl(config),
-    source: 'embedded',
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
+  const config: ClientConfig = { host: '127.0.0.1', port: server.port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres' };
+  return { adminUrl: toUrl(config), source: 'embedded', dataDir: server.dataDir, stop: server.stop };
 }
 
 async function answers(config: ClientConfig): Promise<boolean> {

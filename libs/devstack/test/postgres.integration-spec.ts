@@ -44,7 +44,7 @@ describe(resolvePostgres.name, () => {
       expect(rows[0].n).toBeGreaterThan(0);
     } finally {
       await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      for (const dir of [dataDir, server.dataDir ?? dataDir]) rmSync(dir, { recursive: true, force: true });
     }
     await expect(new Client({ connectionString: server.adminUrl, connectionTimeoutMillis: 1_000 }).connect()).rejects.toThrow();
   });
