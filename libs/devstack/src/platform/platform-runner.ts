@@ -73,7 +73,7 @@ export class PlatformRunner {
   private async database(): Promise<string> {
     if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
     this.postgres = await resolvePostgres({ dataDir: join(REPO, '.devdata', 'postgres') });
-    this.options.log(`using ${this.postgres.source === 'local' ? 'the local Postgres server' : 'embedded Postgres (.devdata/postgres)'}`);
+    this.options.log(this.postgres.source === 'local' ? 'using the local Postgres server' : `using embedded Postgres (data in ${this.postgres.dataDir})`);
     return ensureDatabase(this.postgres.adminUrl, DATABASE);
   }
 
