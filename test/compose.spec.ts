@@ -33,7 +33,7 @@ interface Dependency {
 
 interface Service {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> };
   extends?: { service: string; file?: string };
   healthcheck?: { test?: string | string[]; disable?: boolean };
   depends_on?: string[] | Record<string, Dependency>;
@@ -775,8 +775,9 @@ describe('the service images', () => {
     const final = stages[stages.length - 1] ?? [];
     const port = environmentOf(svc).PORT;
 
-    it(`is built from apps/${name}/Dockerfile with the repository root as context`, () => {
-      expect(relative(ROOT, dockerfile)).toBe(`apps/${name}/Dockerfile`);
+    it(`is built from deploy/service.Dockerfile for SERVICE=${name}, with the repository root as context`, () => {
+      expect(relative(ROOT, dockerfile)).toBe('deploy/service.Dockerfile');
+      expect(build?.args?.SERVICE).toBe(name);
       expect(resolve(ROOT, build?.context ?? '')).toBe(ROOT);
       expect(stages.length).toBeGreaterThan(1);
     });
@@ -802,9 +803,12 @@ describe('the service images', () => {
 
     it(`starts apps/${name}/dist/main.js and exposes the PORT compose gives it`, () => {
       const cmd = final.filter(({ keyword }) => keyword === 'CMD').pop()?.args ?? '[]';
+      const runs = final.filter(({ keyword }) => keyword === 'RUN').map(({ args }) => args);
 
-      expect(JSON.parse(cmd)).toEqual(['node', `apps/${name}/dist/main.js`]);
-      expect(final.filter(({ keyword }) => keyword === 'EXPOSE').flatMap(({ args }) => args.split(/\s+/))).toContain(port);
+      expect(JSON.parse(cmd)).toEqual(['node', 'main.js']);
+      expect(runs).toContainEqual(expect.stringContaining('ln -s "apps/${SERVICE}/dist/main.js" main.js'));
+      expect(final.filter(({ keyword }) => keyword === 'EXPOSE').map(({ args }) => args)).toEqual(['${PORT}']);
+      expect(build?.args?.PORT).toBe(port);
       expect(words(svc.command)).toEqual([]);
     });
 

@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# risk-api, and the migrate one-shot (docker-compose.yml runs `node migrations/dist/cli.js up` in this image).
-# Build from the repository root:  docker build -f apps/risk-api/Dockerfile .
+# One image recipe for both services; SERVICE picks which one the image runs. The risk-api image also serves the
+# migrate one-shot (docker-compose.yml runs `node migrations/dist/cli.js up` in it).
+# Build from the repository root:
+#   docker build -f deploy/service.Dockerfile --build-arg SERVICE=risk-api --build-arg PORT=3000 .
 #
 # Base images: pin by digest at deploy time (node:20.20.2-bookworm-slim@sha256:...); digests could not be
 # resolved on the offline machine this file was written on.
@@ -38,6 +40,8 @@ RUN set -eu; \
     done
 
 FROM node:20.20.2-bookworm-slim AS runtime
+ARG SERVICE
+ARG PORT
 ENV NODE_ENV=production
 # The native addon runs its kernels in Napi::AsyncWorkers, i.e. on libuv's thread pool, which Node sizes at 4
 # and shares with fs, dns.lookup, crypto and zlib. 8 threads keep a few long native calls from starving the
@@ -46,6 +50,7 @@ ENV UV_THREADPOOL_SIZE=8
 WORKDIR /app
 # Owned by root and read-only to the service user.
 COPY --from=build /out/ ./
+RUN test -f "apps/${SERVICE}/dist/main.js" && ln -s "apps/${SERVICE}/dist/main.js" main.js
 USER node
-EXPOSE 3000
-CMD ["node", "apps/risk-api/dist/main.js"]
+EXPOSE ${PORT}
+CMD ["node", "main.js"]
