@@ -2,6 +2,7 @@
  * The raw native module's shape (build/Release/vigil_native_gpu.node, see src/addon.cc).
  * Internal: application code uses the validated API in `index.ts`; only tests reach in here.
  */
+import type { CudaDeviceInfo, CudaStatus } from './runtime';
 
 /** A backend the native op accepts. `emulate` runs the CUDA kernel's math on the CPU (tests only). */
 export type NativeBackend = 'cpu' | 'cuda' | 'emulate';
@@ -15,39 +16,26 @@ export interface NativeWindowAggOptions {
   gridSize?: number;
 }
 
-export interface NativeWindowAggResult {
+/** What the native op returns: one Float64Array per statistic, row-major `[event][window]`. */
+export interface WindowStatistics {
+  /** Events in the window; always >= 1 (the window includes its own event). */
   count: Float64Array;
   sum: Float64Array;
+  /** sum / count. */
   mean: Float64Array;
+  /** Population standard deviation. */
   std: Float64Array;
   min: Float64Array;
   max: Float64Array;
+  /** Distinct `categories` in the window; present only when categories were given. */
   distinct?: Float64Array;
-}
-
-export interface NativeDeviceInfo {
-  id: number;
-  name: string;
-  totalMemoryBytes: number;
-  multiProcessorCount: number;
-  computeCapability: { major: number; minor: number };
-}
-
-export interface NativeCudaStatus {
-  compiled: boolean;
-  available: boolean;
-  deviceCount: number;
-  runtimeVersion: number;
-  driverVersion: number;
-  error?: string;
-  code?: string;
 }
 
 export interface Binding {
   readonly cudaCompiled: boolean;
   backends(): Array<'cpu' | 'cuda'>;
-  deviceInfo(): NativeDeviceInfo[];
-  cudaStatus(): NativeCudaStatus;
+  deviceInfo(): CudaDeviceInfo[];
+  cudaStatus(): CudaStatus;
   windowAggregates(
     keys: Int32Array,
     times: Float64Array,
@@ -55,5 +43,5 @@ export interface Binding {
     categories: Int32Array | null,
     windows: Float64Array,
     options: NativeWindowAggOptions,
-  ): Promise<NativeWindowAggResult>;
+  ): Promise<WindowStatistics>;
 }

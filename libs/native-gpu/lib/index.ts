@@ -6,6 +6,7 @@
  * the reference the kernels are tested against. Build with `npm run build -w @vigil/native-gpu`.
  */
 export { backends, cudaStatus, deviceInfo } from './runtime';
+export type { WindowStatistics } from './binding';
 export type { Backend, CudaDeviceInfo, CudaStatus } from './runtime';
 export { windowAggregates } from './window-agg';
 export type {

@@ -1,7 +1,7 @@
 /**
  * Exact sliding-window aggregates over key-segmented event streams (src/ops/window_agg/).
  */
-import type { NativeBackend, NativeWindowAggOptions, NativeWindowAggResult } from './binding';
+import type { NativeBackend, NativeWindowAggOptions, WindowStatistics } from './binding';
 import { captureCallSite, nativeError, NativeGpuError } from './errors';
 import { loadBinding } from './loader';
 import type { Backend } from './runtime';
@@ -53,7 +53,7 @@ export interface WindowAggregatesOptions {
  * One Float64Array per statistic, row-major `[event][window]`: the value for event `i` and
  * `windowsMs[w]` is at index `i * windows + w`.
  */
-export interface WindowAggregates {
+export interface WindowAggregates extends WindowStatistics {
   /** The backend that ran. */
   backend: Backend;
   /** Number of events (`keys.length`). */
@@ -61,17 +61,6 @@ export interface WindowAggregates {
   /** Number of windows (`windowsMs.length`). */
   windows: number;
   windowsMs: number[];
-  /** Events in the window; always >= 1 (the window includes its own event). */
-  count: Float64Array;
-  sum: Float64Array;
-  /** sum / count. */
-  mean: Float64Array;
-  /** Population standard deviation. */
-  std: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  /** Distinct `categories` in the window; present only when categories were given. */
-  distinct?: Float64Array;
 }
 
 const MAX_EVENTS = 2 ** 31 - 1;
@@ -119,7 +108,7 @@ async function run(
 ): Promise<WindowAggregates> {
   const { keys, times, values, categories, windows } = validateInput(input);
   const nativeOptions = validateOptions(options, backend);
-  let result: NativeWindowAggResult;
+  let result: WindowStatistics;
   try {
     result = await loadBinding().windowAggregates(keys, times, values, categories ?? null, windows, nativeOptions);
   } catch (error) {

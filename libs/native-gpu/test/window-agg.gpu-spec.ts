@@ -10,22 +10,12 @@ import { backends, cudaStatus, deviceInfo, windowAggregates } from '@vigil/nativ
 import type { CudaLaunchOptions, WindowAggregatesInput } from '../lib/window-agg';
 import { loadBinding } from '../lib/loader';
 import { expectAggregatesClose, INTEGER_TOLERANCES, REAL_TOLERANCES } from './helpers/expect-close';
-import { randomStream } from './helpers/random';
+import { input, randomStream } from './helpers/random';
 import { referenceWindowAggregates } from './helpers/reference';
 
 const LANES = [1, 2, 4, 8, 16, 32] as const;
 const BLOCK_SIZES = [32, 128, 256, 1024];
 const GRID_SIZES = [undefined, 1, 7];
-
-function input(keys: number[], times: number[], values: number[], windowsMs: number[], categories?: number[]): WindowAggregatesInput {
-  return {
-    keys: Int32Array.from(keys),
-    times: Float64Array.from(times),
-    values: Float64Array.from(values),
-    ...(categories ? { categories: Int32Array.from(categories) } : {}),
-    windowsMs,
-  };
-}
 
 describe(`${windowAggregates.name} on CUDA`, () => {
   beforeAll(() => {

@@ -18,7 +18,7 @@ import {
   INTEGER_TOLERANCES,
   REAL_TOLERANCES,
 } from './helpers/expect-close';
-import { randomStream } from './helpers/random';
+import { input, randomStream } from './helpers/random';
 import { referenceWindowAggregates } from './helpers/reference';
 
 // NATIVE_GPU_TEST_SCALE < 1 shrinks the large inputs (the valgrind leak run uses 0.05).
@@ -31,16 +31,6 @@ const cpu = { backend: 'cpu' } as const;
 function forceGc(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
-}
-
-function input(keys: number[], times: number[], values: number[], windowsMs: number[], categories?: number[]): WindowAggregatesInput {
-  return {
-    keys: Int32Array.from(keys),
-    times: Float64Array.from(times),
-    values: Float64Array.from(values),
-    ...(categories ? { categories: Int32Array.from(categories) } : {}),
-    windowsMs,
-  };
 }
 
 describe(windowAggregates.name, () => {

@@ -70,3 +70,14 @@ export function randomStream(options: StreamOptions): WindowAggregatesInput {
     windowsMs: options.windowsMs ?? DEFAULT_WINDOWS_MS,
   };
 }
+
+/** An input from plain arrays, for hand-written cases. */
+export function input(keys: number[], times: number[], values: number[], windowsMs: number[], categories?: number[]): WindowAggregatesInput {
+  return {
+    keys: Int32Array.from(keys),
+    times: Float64Array.from(times),
+    values: Float64Array.from(values),
+    ...(categories ? { categories: Int32Array.from(categories) } : {}),
+    windowsMs,
+  };
+}

@@ -2,17 +2,10 @@
  * Brute-force reference for windowAggregates: for every (event, window) it scans back over the
  * window's events. O(n * window length): for specs only. Sums run in event order; std is two-pass.
  */
+import type { WindowStatistics } from '../../lib/binding';
 import type { WindowAggregatesInput } from '../../lib/window-agg';
 
-export interface ReferenceAggregates {
-  count: Float64Array;
-  sum: Float64Array;
-  mean: Float64Array;
-  std: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  distinct?: Float64Array;
-}
+export type ReferenceAggregates = WindowStatistics;
 
 export function referenceWindowAggregates(input: WindowAggregatesInput): ReferenceAggregates {
   const { keys, times, values, categories, windowsMs } = input;
