@@ -1,0 +1,3 @@
+export * from './decode-transaction';
+export * from './transaction';
+export { MAX_AMOUNT, parseAmountMinor, TransactionMessage } from './transaction.message';
