@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { deadLetterTopic, DLQ_HEADERS } from '@vigil/contracts';
 
 import { MetricsService } from '../metrics';
-import { DeadLetterError } from './dead-letter';
-import { InboundMessage } from './inbound-message';
+import { RejectedMessage } from './dead-letter';
 import { KafkaProducerService } from './kafka-producer.service';
 
 /** Header values are capped so a hostile payload cannot blow up the dead-letter record. */
@@ -16,25 +15,24 @@ export class DeadLetterPublisher {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Resolves once the dead letter is durable; only then may the source offset be committed. */
-  async publish(message: InboundMessage, error: DeadLetterError): Promise<void> {
+  /** Resolves once the dead letters are durable; only then may their source offsets be committed. */
+  async publish(rejected: RejectedMessage[]): Promise<void> {
+    if (rejected.length === 0) return;
     await this.producer.send({
-      topic: deadLetterTopic(message.topic),
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            [DLQ_HEADERS.errorCode]: error.code,
-            [DLQ_HEADERS.errorMessage]: error.message.slice(0, MAX_REASON_LENGTH),
-            [DLQ_HEADERS.sourceTopic]: message.topic,
-            [DLQ_HEADERS.sourcePartition]: String(message.partition),
-            [DLQ_HEADERS.sourceOffset]: message.offset,
-          },
+      topic: deadLetterTopic(rejected[0].message.topic),
+      messages: rejected.map(({ message, error }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [DLQ_HEADERS.errorCode]: error.code,
+          [DLQ_HEADERS.errorMessage]: error.message.slice(0, MAX_REASON_LENGTH),
+          [DLQ_HEADERS.sourceTopic]: message.topic,
+          [DLQ_HEADERS.sourcePartition]: String(message.partition),
+          [DLQ_HEADERS.sourceOffset]: message.offset,
         },
-      ],
+      })),
     });
-    this.metrics.kafkaDeadLettered.inc({ topic: message.topic, code: error.code });
+    for (const { message, error } of rejected) this.metrics.kafkaDeadLettered.inc({ topic: message.topic, code: error.code });
   }
 }

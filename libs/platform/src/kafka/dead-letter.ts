@@ -1,7 +1,8 @@
+import { InboundMessage } from './inbound-message';
+
 /**
- * Thrown by a handler when a message breaks its topic's contract: the message goes to
- * `<topic>.dlq` with the code and reason in its headers, and consumption moves on. Any other
- * error is treated as transient and the message is retried.
+ * A message that breaks its topic's contract: it goes to `<topic>.dlq` with the code and reason
+ * in its headers, and consumption moves on. Any other error is treated as transient and retried.
  */
 export class DeadLetterError extends Error {
   constructor(
@@ -11,4 +12,10 @@ export class DeadLetterError extends Error {
     super(message);
     this.name = 'DeadLetterError';
   }
+}
+
+/** What a batch handler gives back for each message it refused. */
+export interface RejectedMessage {
+  message: InboundMessage;
+  error: DeadLetterError;
 }

@@ -24,3 +24,10 @@ export function toInboundMessage(topic: string, partition: number, message: Kafk
 export function correlationIdOf(message: InboundMessage): string {
   return message.headers['correlation-id'] ?? `${message.topic}/${message.partition}/${message.offset}`;
 }
+
+/** One message's own id, or the span of positions a batch covers. */
+export function correlationIdOfChunk(messages: InboundMessage[]): string {
+  const [first] = messages;
+  const last = messages[messages.length - 1];
+  return messages.length === 1 ? correlationIdOf(first) : `${first.topic}/${first.partition}/${first.offset}-${last.offset}`;
+}

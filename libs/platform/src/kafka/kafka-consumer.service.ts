@@ -5,10 +5,9 @@ import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 import { Correlation, JsonLogger } from '../logging';
 import { MetricsService } from '../metrics';
-import { DeadLetterError } from './dead-letter';
 import { DeadLetterPublisher } from './dead-letter.publisher';
-import { correlationIdOf, toInboundMessage } from './inbound-message';
-import { MessageHandler, MessageHandlerRegistry } from './message-handler.registry';
+import { correlationIdOfChunk, toInboundMessage } from './inbound-message';
+import { MessageHandlerRegistry, TopicHandler } from './message-handler.registry';
 
 export const KAFKA_CONSUMER_OPTIONS = Symbol('KAFKA_CONSUMER_OPTIONS');
 
@@ -21,14 +20,15 @@ export interface KafkaConsumerOptions {
 }
 
 /**
- * Runs the service's consumer group. Messages of a partition are handled in order; an offset is
- * committed only after its handler resolved (its effects are durable) or its dead letter was
- * acknowledged. A handler's transient failure commits what went before and retries the rest.
+ * Runs the service's consumer group. Messages of a partition are handled in order, one at a time
+ * or in batches; an offset is committed only after its handler resolved (its effects are durable)
+ * and the dead letters it asked for were acknowledged. A handler's transient failure commits what
+ * went before and retries the rest.
  */
 @Injectable()
 export class KafkaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: Consumer;
-  private handlers = new Map<string, MessageHandler>();
+  private handlers = new Map<string, TopicHandler>();
   private stopping = false;
   private started?: Promise<void>;
   private readonly inFlight = new Set<Promise<void>>();
@@ -94,27 +94,25 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
     const handler = this.handlers.get(batch.topic);
     if (handler === undefined) throw new Error(`no handler for topic ${batch.topic}`);
     let committed: string | undefined;
+    let lastDone: string | undefined;
     const commit = async (offset: string) => {
       await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
       committed = offset;
     };
-    let lastDone: string | undefined;
     try {
-      for (const raw of batch.messages) {
+      for (let start = 0; start < batch.messages.length; start += handler.maxBatchSize) {
         if (this.stopping || !isRunning() || isStale()) break;
-        const message = toInboundMessage(batch.topic, batch.partition, raw);
-        await Correlation.run(correlationIdOf(message), async () => {
-          try {
-            await handler(message);
-            this.metrics.kafkaConsumed.inc({ topic: batch.topic });
-          } catch (error) {
-            if (!(error instanceof DeadLetterError)) throw error;
+        const chunk = batch.messages.slice(start, start + handler.maxBatchSize).map((raw) => toInboundMessage(batch.topic, batch.partition, raw));
+        await Correlation.run(correlationIdOfChunk(chunk), async () => {
+          const rejected = await handler.handle(chunk);
+          for (const { message, error } of rejected) {
             this.logger.pino.warn({ kafka: { partition: message.partition, offset: message.offset }, code: error.code, reason: error.message }, 'dead-lettered');
-            await this.deadLetters.publish(message, error);
           }
+          await this.deadLetters.publish(rejected);
+          this.metrics.kafkaConsumed.inc({ topic: batch.topic }, chunk.length - rejected.length);
         });
-        resolveOffset(raw.offset);
-        lastDone = raw.offset;
+        lastDone = chunk[chunk.length - 1].offset;
+        resolveOffset(lastDone);
         await heartbeat();
       }
     } catch (error) {

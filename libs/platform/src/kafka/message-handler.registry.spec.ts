@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 
+import { DeadLetterError, RejectedMessage } from './dead-letter';
 import { InboundMessage } from './inbound-message';
 import { MessageHandlerRegistry } from './message-handler.registry';
-import { OnMessage } from './on-message.decorator';
+import { OnBatch, OnMessage } from './on-message.decorator';
 
 @Injectable()
 class OrdersConsumer {
@@ -12,7 +13,17 @@ class OrdersConsumer {
 
   @OnMessage('orders')
   async onOrder(message: InboundMessage) {
+    if (message.offset === 'bad') throw new DeadLetterError('BAD', 'bad order');
+    if (message.offset === 'boom') throw new Error('database down');
     this.seen.push(message.offset);
+  }
+}
+
+@Injectable()
+class PaymentsConsumer {
+  @OnBatch('payments', { maxBatchSize: 50 })
+  async onPayments(messages: InboundMessage[]): Promise<RejectedMessage[]> {
+    return messages.filter((m) => m.offset === '2').map((message) => ({ message, error: new DeadLetterError('BAD', 'bad payment') }));
   }
 }
 
@@ -32,10 +43,32 @@ describe(MessageHandlerRegistry.name, () => {
     const { sut, moduleRef } = await registryWith(OrdersConsumer);
 
     const handlers = sut.resolve(['orders']);
-    await handlers.get('orders')?.({ offset: '7' } as InboundMessage);
+    const rejected = await handlers.get('orders')?.handle([{ offset: '7' } as InboundMessage]);
 
     expect([...handlers.keys()]).toEqual(['orders']);
+    expect(handlers.get('orders')?.maxBatchSize).toBe(1);
+    expect(rejected).toEqual([]);
     expect(moduleRef.get(OrdersConsumer).seen).toEqual(['7']);
+  });
+
+  it('turns a per-message DeadLetterError into a rejection and lets other errors through', async () => {
+    const { sut } = await registryWith(OrdersConsumer);
+    const handler = sut.resolve(['orders']).get('orders');
+
+    await expect(handler?.handle([{ offset: 'bad' } as InboundMessage])).resolves.toEqual([
+      { message: { offset: 'bad' }, error: new DeadLetterError('BAD', 'bad order') },
+    ]);
+    await expect(handler?.handle([{ offset: 'boom' } as InboundMessage])).rejects.toThrow('database down');
+  });
+
+  it('hands batch handlers whole batches and passes their rejections on', async () => {
+    const { sut } = await registryWith(PaymentsConsumer);
+    const handler = sut.resolve(['payments']).get('payments');
+
+    const rejected = await handler?.handle(['1', '2', '3'].map((offset) => ({ offset }) as InboundMessage));
+
+    expect(handler?.maxBatchSize).toBe(50);
+    expect(rejected?.map((r) => r.message.offset)).toEqual(['2']);
   });
 
   it('fails when a declared topic has no handler', async () => {

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 
+import { DeadLetterError, RejectedMessage } from './dead-letter';
 import { InboundMessage } from './inbound-message';
-import { ON_MESSAGE } from './on-message.decorator';
+import { HandlerMetadata, ON_MESSAGE } from './on-message.decorator';
 
-export type MessageHandler = (message: InboundMessage) => Promise<void>;
+/** A topic's handler in one shape for the consumer: a batch in, the refused messages out. */
+export interface TopicHandler {
+  maxBatchSize: number;
+  handle(messages: InboundMessage[]): Promise<RejectedMessage[]>;
+}
 
 /**
- * Finds the `@OnMessage` handlers at boot and fails fast unless every declared topic has exactly
- * one and no handler listens to an undeclared topic (STYLE R5).
+ * Finds the `@OnMessage`/`@OnBatch` handlers at boot and fails fast unless every declared topic
+ * has exactly one and no handler listens to an undeclared topic (STYLE R5).
  */
 @Injectable()
 export class MessageHandlerRegistry {
@@ -18,17 +23,17 @@ export class MessageHandlerRegistry {
     private readonly reflector: Reflector,
   ) {}
 
-  resolve(declaredTopics: readonly string[]): Map<string, MessageHandler> {
-    const found = new Map<string, MessageHandler[]>();
+  resolve(declaredTopics: readonly string[]): Map<string, TopicHandler> {
+    const found = new Map<string, TopicHandler[]>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (instance === null || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const method = (instance as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
-        const topic = this.reflector.get<string | undefined>(ON_MESSAGE, method);
-        if (topic === undefined) continue;
-        found.set(topic, [...(found.get(topic) ?? []), method.bind(instance) as MessageHandler]);
+        const metadata = this.reflector.get<HandlerMetadata | undefined>(ON_MESSAGE, method);
+        if (metadata === undefined) continue;
+        found.set(metadata.topic, [...(found.get(metadata.topic) ?? []), toTopicHandler(metadata, method.bind(instance))]);
       }
     }
     const problems = [
@@ -38,4 +43,22 @@ export class MessageHandlerRegistry {
     if (problems.length > 0) throw new Error(`Kafka handler wiring is wrong: ${problems.join('; ')}`);
     return new Map([...found].map(([topic, handlers]) => [topic, handlers[0]]));
   }
+}
+
+function toTopicHandler({ maxBatchSize }: HandlerMetadata, method: (...args: unknown[]) => unknown): TopicHandler {
+  if (maxBatchSize > 1) {
+    return { maxBatchSize, handle: async (messages) => ((await method(messages)) as RejectedMessage[] | undefined) ?? [] };
+  }
+  return {
+    maxBatchSize,
+    handle: async ([message]) => {
+      try {
+        await method(message);
+        return [];
+      } catch (error) {
+        if (error instanceof DeadLetterError) return [{ message, error }];
+        throw error;
+      }
+    },
+  };
 }
