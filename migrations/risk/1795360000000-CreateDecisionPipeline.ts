@@ -59,16 +59,23 @@ export class CreateDecisionPipeline1795360000000 implements MigrationInterface {
       "features" jsonb NOT NULL,
       "latency_ms" numeric(10,3) NOT NULL,
       "processed_at" timestamptz NOT NULL,
-      "published_partition" integer,
-      "published_offset" bigint,
+      "published_at" timestamptz,
       CONSTRAINT "PK_risk_decision" PRIMARY KEY ("tx_id"),
       CONSTRAINT "FK_risk_decision_transaction" FOREIGN KEY ("tx_id") REFERENCES "risk"."transaction" ("tx_id") ON DELETE CASCADE,
       CONSTRAINT "FK_risk_decision_rule_set" FOREIGN KEY ("rule_set_version") REFERENCES "risk"."rule_set" ("version") ON DELETE RESTRICT,
       CONSTRAINT "CHK_risk_decision_decision" CHECK ("decision" IN ('ALLOW', 'REVIEW', 'BLOCK')),
       CONSTRAINT "CHK_risk_decision_score" CHECK ("score" BETWEEN 0 AND 1)
     )`);
-    // The outbox: decisions stored but not yet acknowledged by Kafka.
-    await queryRunner.query(`CREATE INDEX "IDX_risk_decision_unpublished" ON "risk"."decision" ("processed_at") WHERE "published_offset" IS NULL`);
+    // The outbox: decisions stored but not yet acknowledged by Kafka ...
+    await queryRunner.query(`CREATE INDEX "IDX_risk_decision_unpublished" ON "risk"."decision" ("processed_at") WHERE "published_at" IS NULL`);
+    // ... and, per partition of risk.decisions, an offset at or before anything not yet acknowledged,
+    // from where a restart looks for decisions that reached Kafka before the crash let us record it.
+    await queryRunner.query(`CREATE TABLE "risk"."decision_publish_watermark" (
+      "partition" integer NOT NULL,
+      "offset" bigint NOT NULL,
+      "updated_at" timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT "PK_risk_decision_publish_watermark" PRIMARY KEY ("partition")
+    )`);
 
     await queryRunner.query(`CREATE TABLE "risk"."shadow_decision" (
       "tx_id" text NOT NULL,
@@ -133,7 +140,7 @@ export class CreateDecisionPipeline1795360000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['label', 'alert', 'case', 'shadow_decision', 'decision', 'rule_set', 'transaction']) {
+    for (const table of ['label', 'alert', 'case', 'shadow_decision', 'decision_publish_watermark', 'decision', 'rule_set', 'transaction']) {
       await queryRunner.query(`DROP TABLE "risk"."${table}"`);
     }
   }
