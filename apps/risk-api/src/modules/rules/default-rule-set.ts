@@ -1,0 +1,188 @@
+import { ExpressionSchema, ValueType } from './expression';
+import { RuleSet } from './rule-set';
+import { TRANSACTION_FIELDS } from './transaction-values';
+
+/**
+ * The features the default rules read: the one list to reconcile with the feature engine.
+ * All are numbers (flags are 0/1, so models can take them as they are). Windows are in event time
+ * and include the current transaction; amounts are in major units.
+ */
+export const RULE_FEATURES = [
+  { name: 'orig_count_1h', description: "originator's transactions in the last hour" },
+  { name: 'orig_count_24h', description: "originator's transactions in the last 24 hours" },
+  { name: 'orig_sum_24h', description: "originator's total amount sent in the last 24 hours" },
+  { name: 'orig_fan_out_24h', description: 'distinct beneficiaries the originator paid in the last 24 hours' },
+  { name: 'benef_fan_in_24h', description: 'distinct originators that paid the beneficiary in the last 24 hours' },
+  { name: 'orig_pass_through_ratio_24h', description: "originator's outflow / inflow over 24 hours; 0 when nothing came in" },
+  { name: 'orig_time_to_forward_ms', description: "ms since the originator's last incoming credit; -1 when none in 30 days" },
+  { name: 'cycle_closed', description: '1 when this transfer closes a cycle A -> ... -> A within 7 days' },
+  { name: 'cycle_length', description: 'hops in the shortest cycle this transfer closes; 0 when none' },
+  { name: 'orig_new_beneficiary', description: '1 when the originator has not paid this beneficiary in 90 days' },
+  { name: 'orig_new_device', description: '1 when the device is new for the originator (or absent)' },
+  { name: 'amount_zscore_30d', description: "(amount - mean) / std of the originator's 30-day amounts; 0 with under 5 of them" },
+  { name: 'just_below_threshold', description: '1 when the amount is within 10% below a reporting threshold (e.g. 9 000..9 999.99 for 10 000)' },
+  { name: 'orig_just_below_count_7d', description: "originator's just-below-threshold transactions in the last 7 days" },
+  { name: 'orig_tiny_count_1h', description: "originator's payments of at most 2.00 in the last hour" },
+  { name: 'high_risk_country', description: "1 when either party's country is on the high-risk list" },
+  { name: 'cross_border', description: "1 when originator and beneficiary countries differ" },
+] as const satisfies readonly { name: string; description: string }[];
+
+export type RuleFeatureName = (typeof RULE_FEATURES)[number]['name'];
+
+/** Features and transaction fields: what the default rule set is validated and compiled against. */
+export const DEFAULT_RULE_SCHEMA: ExpressionSchema = Object.freeze({
+  ...Object.fromEntries(RULE_FEATURES.map((feature): [string, ValueType] => [feature.name, 'number'])),
+  ...TRANSACTION_FIELDS,
+});
+
+/**
+ * The shipped AML/fraud rule set (AMLSim typologies and the fraud patterns of PRODUCT.md). A
+ * typology's score is the capped sum of its hits: the weights are set so that one weak signal
+ * alone stays below review, two agreeing signals reach review, and the full pattern blocks.
+ */
+export const DEFAULT_RULE_SET: RuleSet = {
+  version: 1,
+  status: 'active',
+  typologies: [
+    {
+      id: 'structuring',
+      name: 'Structuring (smurfing below a reporting threshold)',
+      reviewThreshold: 0.5,
+      blockThreshold: 0.9,
+      rules: [
+        { id: 'STR-01', name: 'Amount just below a reporting threshold', expression: 'just_below_threshold == 1', score: 0.3 },
+        {
+          id: 'STR-02',
+          name: 'Repeated just-below amounts in 7 days',
+          expression: 'orig_just_below_count_7d',
+          bands: [{ upTo: 1, score: 0 }, { upTo: 3, score: 0.3 }, { score: 0.6 }],
+        },
+        {
+          id: 'STR-03',
+          name: 'Several payments today add up past the threshold, each below it',
+          expression: 'orig_count_24h >= 3 and orig_sum_24h >= 10_000 and tx.amount < 10_000',
+          score: 0.3,
+        },
+      ],
+    },
+    {
+      id: 'fan_out',
+      name: 'Fan-out (one account pays many)',
+      reviewThreshold: 0.4,
+      blockThreshold: 0.8,
+      rules: [
+        {
+          id: 'FO-01',
+          name: 'Many distinct beneficiaries in 24 hours',
+          expression: 'orig_fan_out_24h',
+          bands: [{ upTo: 5, score: 0 }, { upTo: 10, score: 0.4 }, { score: 0.7 }],
+        },
+        { id: 'FO-02', name: 'Fan-out to a new beneficiary', expression: 'orig_fan_out_24h > 5 and orig_new_beneficiary == 1', score: 0.2 },
+      ],
+    },
+    {
+      id: 'fan_in',
+      name: 'Fan-in (many accounts pay one)',
+      reviewThreshold: 0.4,
+      blockThreshold: 0.8,
+      rules: [
+        {
+          id: 'FI-01',
+          name: 'Many distinct originators paid this beneficiary in 24 hours',
+          expression: 'benef_fan_in_24h',
+          bands: [{ upTo: 5, score: 0 }, { upTo: 15, score: 0.4 }, { score: 0.7 }],
+        },
+        { id: 'FI-02', name: 'Cross-border fan-in', expression: 'benef_fan_in_24h > 5 and cross_border == 1', score: 0.2 },
+      ],
+    },
+    {
+      id: 'cycle',
+      name: 'Cycle (funds return to their origin)',
+      reviewThreshold: 0.5,
+      blockThreshold: 0.9,
+      rules: [
+        { id: 'CY-01', name: 'Short cycle closed (4 hops or fewer)', expression: 'cycle_closed == 1 and cycle_length <= 4', score: 0.6 },
+        { id: 'CY-02', name: 'Long cycle closed', expression: 'cycle_closed == 1 and cycle_length > 4', score: 0.3 },
+        { id: 'CY-03', name: 'Cycle crossing a border', expression: 'cycle_closed == 1 and cross_border == 1', score: 0.3 },
+      ],
+    },
+    {
+      id: 'mule_pass_through',
+      name: 'Money mule pass-through',
+      reviewThreshold: 0.5,
+      blockThreshold: 0.85,
+      rules: [
+        {
+          id: 'MU-01',
+          name: 'Forwards nearly all it received in 24 hours',
+          expression: 'between(orig_pass_through_ratio_24h, 0.8, 1.05) and orig_sum_24h >= 1_000',
+          score: 0.4,
+        },
+        {
+          id: 'MU-02',
+          name: 'Forwards within an hour of being credited',
+          expression: 'orig_pass_through_ratio_24h >= 0.8 and between(orig_time_to_forward_ms, 0, 3_600_000)',
+          score: 0.3,
+        },
+        { id: 'MU-03', name: 'Pass-through to a new beneficiary', expression: 'orig_pass_through_ratio_24h >= 0.8 and orig_new_beneficiary == 1', score: 0.2 },
+      ],
+    },
+    {
+      id: 'account_takeover',
+      name: 'Account takeover',
+      reviewThreshold: 0.5,
+      blockThreshold: 0.8,
+      rules: [
+        { id: 'ATO-01', name: 'New device paying a new beneficiary', expression: 'orig_new_device == 1 and orig_new_beneficiary == 1', score: 0.3 },
+        {
+          id: 'ATO-02',
+          name: 'Amount unusual for this account',
+          expression: 'amount_zscore_30d',
+          bands: [{ upTo: 2, score: 0 }, { upTo: 4, score: 0.3 }, { score: 0.5 }],
+        },
+        {
+          id: 'ATO-03',
+          name: 'Unusual amount from a new device online',
+          expression: "orig_new_device == 1 and amount_zscore_30d > 3 and tx.channel in ['ONLINE', 'MOBILE', 'API']",
+          score: 0.2,
+        },
+      ],
+    },
+    {
+      id: 'card_testing',
+      name: 'Card testing (bursts of tiny payments)',
+      reviewThreshold: 0.5,
+      blockThreshold: 0.9,
+      rules: [
+        {
+          id: 'CT-01',
+          name: 'Burst of tiny payments in an hour',
+          expression: 'orig_tiny_count_1h',
+          bands: [{ upTo: 2, score: 0 }, { upTo: 5, score: 0.4 }, { upTo: 10, score: 0.7 }, { score: 0.9 }],
+        },
+        {
+          id: 'CT-02',
+          name: 'Tiny card-not-present payment in a busy hour',
+          expression: "tx.amount <= 2 and tx.channel in ['ONLINE', 'POS', 'API'] and orig_count_1h > 10",
+          score: 0.2,
+        },
+      ],
+    },
+    {
+      id: 'high_risk_geography',
+      name: 'High-risk geography',
+      reviewThreshold: 0.5,
+      blockThreshold: 0.9,
+      rules: [
+        { id: 'GEO-01', name: 'Party in a high-risk country', expression: 'high_risk_country == 1', score: 0.5 },
+        { id: 'GEO-02', name: 'Large amount with a high-risk country', expression: 'high_risk_country == 1 and tx.amount >= 10_000', score: 0.4 },
+        {
+          id: 'GEO-03',
+          name: 'Large cross-border payment to a new beneficiary',
+          expression: 'cross_border == 1 and orig_new_beneficiary == 1 and tx.amount >= 5_000',
+          score: 0.2,
+        },
+      ],
+    },
+  ],
+};

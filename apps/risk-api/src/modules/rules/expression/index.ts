@@ -1,0 +1,11 @@
+export * from './ast';
+export * from './compile';
+export * from './explain';
+export * from './expression.exception';
+export { FUNCTIONS, type FunctionSpec } from './functions';
+export { EXPRESSION_LIMITS } from './limits';
+export { Parser } from './parser';
+export * from './source-position';
+export { suggest, editDistance } from './suggest';
+export { type Token, type TokenKind, tokenize } from './tokenizer';
+export * from './value-types';

@@ -1,0 +1,30 @@
+import { evaluateRuleSet } from '../evaluate-rule-set';
+import { hitIds, outcomeOf, runScenario } from './scenario.fixture';
+
+// A recruited mule receives 5 000 and forwards 4 850 twenty minutes later to a new beneficiary.
+describe(evaluateRuleSet.name, () => {
+  describe('mule pass-through', () => {
+    it('blocks the forwarding transfer', () => {
+      // Act
+      const result = runScenario(
+        { orig_pass_through_ratio_24h: 0.97, orig_sum_24h: 4_850, orig_time_to_forward_ms: 20 * 60_000, orig_new_beneficiary: 1 },
+        { amountMinor: 485_000, type: 'TRANSFER', channel: 'ONLINE', merchant: undefined },
+      );
+
+      // Assert
+      expect(hitIds(result)).toEqual(['MU-01', 'MU-02', 'MU-03']);
+      expect(outcomeOf(result, 'mule_pass_through')).toMatchObject({ score: 0.9, outcome: 'BLOCK' });
+      expect(result.decision).toBe('BLOCK');
+      expect(result.hits[1].explanation.text).toBe('orig_pass_through_ratio_24h = 0.97 (>= 0.8); orig_time_to_forward_ms = 1200000 (between 0 and 3600000)');
+    });
+
+    it('ignores the time rule when nothing came in (-1)', () => {
+      // Act
+      const result = runScenario({ orig_pass_through_ratio_24h: 0.9, orig_sum_24h: 2_000, orig_time_to_forward_ms: -1 });
+
+      // Assert
+      expect(hitIds(result)).toEqual(['MU-01']);
+      expect(result.decision).toBe('ALLOW');
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { DEFAULT_RULE_SCHEMA, DEFAULT_RULE_SET, RULE_FEATURES, RuleFeatureName } from '../default-rule-set';
+import { evaluateRuleSet, RuleSetResult } from '../evaluate-rule-set';
+import { ExpressionValues } from '../expression';
+import { RuleTransaction, ruleValues } from '../transaction-values';
+import { compileRuleSet } from '../validate-rule-set';
+
+/** Scenario specs only: the default rule set compiled once, and a quiet account to start each story from. */
+export const DEFAULT_COMPILED = compileRuleSet(DEFAULT_RULE_SET, DEFAULT_RULE_SCHEMA);
+
+const QUIET: Record<RuleFeatureName, number> = {
+  ...(Object.fromEntries(RULE_FEATURES.map((feature) => [feature.name, 0])) as Record<RuleFeatureName, number>),
+  orig_count_1h: 1,
+  orig_count_24h: 2,
+  orig_sum_24h: 120,
+  orig_fan_out_24h: 1,
+  benef_fan_in_24h: 1,
+  orig_pass_through_ratio_24h: 0.1,
+  orig_time_to_forward_ms: -1,
+  amount_zscore_30d: 0.3,
+};
+
+const DOMESTIC_PAYMENT: RuleTransaction = {
+  amountMinor: 4_250,
+  currency: 'EUR',
+  type: 'PAYMENT',
+  channel: 'POS',
+  originator: { country: 'DE', bank: 'DEUTDEFF' },
+  beneficiary: { country: 'DE', bank: 'COBADEFF' },
+  merchant: { mcc: '5411' },
+  device: { id: 'D-1' },
+};
+
+export function scenarioValues(features: Partial<Record<RuleFeatureName, number>>, tx: Partial<RuleTransaction> = {}): ExpressionValues {
+  return ruleValues({ ...DOMESTIC_PAYMENT, ...tx }, { ...QUIET, ...features });
+}
+
+export function runScenario(features: Partial<Record<RuleFeatureName, number>>, tx: Partial<RuleTransaction> = {}): RuleSetResult {
+  return evaluateRuleSet(DEFAULT_COMPILED, scenarioValues(features, tx));
+}
+
+export const hitIds = (result: RuleSetResult): string[] => result.hits.map((hit) => hit.ruleId);
+export const outcomeOf = (result: RuleSetResult, typologyId: string) => result.typologies.find((typology) => typology.id === typologyId);

@@ -1,0 +1,43 @@
+import { evaluateRuleSet } from '../evaluate-rule-set';
+import { hitIds, outcomeOf, runScenario } from './scenario.fixture';
+
+// A customer deposits 9 800 in cash, just below the 10 000 reporting threshold, again and again.
+describe(evaluateRuleSet.name, () => {
+  describe('structuring: repeated cash deposits just below the reporting threshold', () => {
+    const deposit = { amountMinor: 980_000, type: 'CASH_IN', channel: 'BRANCH', merchant: undefined };
+
+    it('lets a single just-below deposit through: one weak signal', () => {
+      // Act
+      const result = runScenario({ just_below_threshold: 1, orig_just_below_count_7d: 1 }, deposit);
+
+      // Assert
+      expect(hitIds(result)).toEqual(['STR-01']);
+      expect(result.decision).toBe('ALLOW');
+    });
+
+    it('sends the second one this week to review', () => {
+      // Act
+      const result = runScenario({ just_below_threshold: 1, orig_just_below_count_7d: 2 }, deposit);
+
+      // Assert
+      expect(hitIds(result)).toEqual(['STR-01', 'STR-02']);
+      expect(outcomeOf(result, 'structuring')).toMatchObject({ score: 0.6, outcome: 'REVIEW' });
+      expect(result.decision).toBe('REVIEW');
+    });
+
+    it('blocks the fourth, after 38 000 in a day, and explains why', () => {
+      // Act
+      const result = runScenario({ just_below_threshold: 1, orig_just_below_count_7d: 4, orig_count_24h: 4, orig_sum_24h: 38_000 }, deposit);
+
+      // Assert
+      expect(hitIds(result)).toEqual(['STR-01', 'STR-02', 'STR-03']);
+      expect(outcomeOf(result, 'structuring')).toMatchObject({ score: 1, outcome: 'BLOCK' });
+      expect(result.decision).toBe('BLOCK');
+      expect(result.hits.map((hit) => hit.explanation.text)).toEqual([
+        'just_below_threshold = 1 (== 1)',
+        'orig_just_below_count_7d = 4 → band 3 (> 3): 0.6',
+        'orig_count_24h = 4 (>= 3); orig_sum_24h = 38000 (>= 10000); tx.amount = 9800 (< 10000)',
+      ]);
+    });
+  });
+});
