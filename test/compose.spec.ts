@@ -413,7 +413,7 @@ describe('the services get only the configuration their config class declares', 
 
     expect(Object.keys(env).filter((variable) => !envVariableNames(RiskApiEnv).includes(variable))).toEqual([]);
     expect(env.DATABASE_URL).toBe(environmentOf(service('risk-api')).DATABASE_URL);
-    expect(() => loadEnv(PlatformEnv, { ...env, KAFKA_BROKERS: 'kafka:19092' })).not.toThrow();
+    expect(() => loadEnv(PlatformEnv, { ...env, KAFKA_BROKERS: 'kafka:19092', JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
 });
 

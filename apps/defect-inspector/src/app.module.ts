@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@vigil/platform';
+import { PlatformModule, SERVICE_ROLES } from '@vigil/platform';
 import { Logger } from 'pino';
 
 import { DefectInspectorEnv } from './config/env';
@@ -13,7 +13,7 @@ export class DefectInspectorModule {
   static forRoot(env: DefectInspectorEnv, logger: Logger): DynamicModule {
     return {
       module: DefectInspectorModule,
-      imports: [PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [], entities: [] })],
+      imports: [PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [], entities: [], schema: 'defect', roles: SERVICE_ROLES.defect })],
     };
   }
 }

@@ -4,7 +4,7 @@ import { createTestDatabase, DevKafka, TestDatabase } from '@vigil/devstack';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 
-import { DeadLetterError, InboundMessage, loadEnv, MetricsService, OnMessage, PlatformEnv, PlatformModule } from '../src';
+import { DeadLetterError, InboundMessage, loadEnv, MetricsService, OnMessage, PlatformEnv, PlatformModule, SERVICE_ROLES } from '../src';
 
 const TOPIC = 'orders';
 
@@ -34,9 +34,9 @@ describe('Kafka consumption (PlatformModule)', () => {
   let groupCount = 0;
 
   async function startApp(groupId: string): Promise<INestApplication> {
-    const env = loadEnv(PlatformEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_GROUP_ID: groupId, KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    const env = loadEnv(PlatformEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_GROUP_ID: groupId, KAFKA_SESSION_TIMEOUT_MS: '6000', JWT_SECRET: 'x'.repeat(32) });
     const moduleRef = await Test.createTestingModule({
-      imports: [PlatformModule.forRoot({ service: 'test', env, logger: pino({ level: 'silent' }), consumedTopics: [TOPIC], entities: [] }), OrdersModule],
+      imports: [PlatformModule.forRoot({ service: 'test', env, logger: pino({ level: 'silent' }), consumedTopics: [TOPIC], entities: [], schema: 'risk', roles: SERVICE_ROLES.risk }), OrdersModule],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { TOPIC_SPECS } from '@vigil/contracts';
 import { migrateUp } from '@vigil/migrations';
@@ -11,6 +14,8 @@ import { ServiceProcess } from './service-process';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
 const DATABASE = 'vigil';
+const CREATE_USER_CLI = join(REPO, 'libs', 'platform', 'dist', 'auth', 'create-user-cli.js');
+const DEV_ADMIN = 'admin';
 
 export interface PlatformOptions {
   brokers: number;
@@ -48,7 +53,11 @@ export class PlatformRunner {
     log('running migrations');
     for (const step of await migrateUp({ url: databaseUrl })) log(`  applied ${step.schema}: ${step.name}`);
 
-    const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, KAFKA_BROKERS: this.kafka.brokers.join(',') };
+    const admins = await this.seedAdmins(databaseUrl);
+    // A fresh secret per run unless JWT_SECRET is set: tokens from an earlier run stop working, nothing else does.
+    if (!process.env.JWT_SECRET) log('JWT_SECRET is not set: signing tokens with a random secret for this run');
+    const jwtSecret = process.env.JWT_SECRET || randomBytes(48).toString('base64url');
+    const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET: jwtSecret };
     for (const [name, preferredPort] of [
       ['risk-api', 3000],
       ['defect-inspector', 3001],
@@ -58,6 +67,7 @@ export class PlatformRunner {
       this.services.push(ServiceProcess.start(name, join(REPO, 'apps', name, 'dist', 'main.js'), port, env));
     }
     await Promise.all(this.services.map((service) => service.waitUntilReady(90_000)));
+    this.explainLogin(admins);
 
     const state: PlatformState = {
       services: Object.fromEntries(this.services.map((s) => [s.name, s.url])),
@@ -68,6 +78,40 @@ export class PlatformRunner {
     mkdirSync(dirname(this.options.stateFile), { recursive: true });
     writeFileSync(this.options.stateFile, `${JSON.stringify(state, null, 2)}\n`);
     return state;
+  }
+
+  /**
+   * A dev admin (`admin`) in each service that has no enabled admin yet, with VIGIL_ADMIN_PASSWORD
+   * or a random password (the same for both), printed once by `explainLogin`.
+   */
+  private async seedAdmins(databaseUrl: string): Promise<{ password: string; createdIn: string[] }> {
+    const password = process.env.VIGIL_ADMIN_PASSWORD || randomBytes(12).toString('base64url');
+    const createdIn: string[] = [];
+    for (const service of ['risk-api', 'defect-inspector']) {
+      const { stdout } = await promisify(execFile)(process.execPath, [CREATE_USER_CLI, '--service', service, '--username', DEV_ADMIN, '--role', 'admin', '--if-no-admin'], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, VIGIL_PASSWORD: password },
+      });
+      this.options.log(`  ${stdout.trim()}`);
+      if (stdout.startsWith('created')) createdIn.push(service);
+    }
+    return { password, createdIn };
+  }
+
+  private explainLogin({ password, createdIn }: { password: string; createdIn: string[] }) {
+    const { log } = this.options;
+    const existing = this.services.filter((service) => !createdIn.includes(service.name)).map((service) => service.name);
+    if (createdIn.length > 0) {
+      const source = process.env.VIGIL_ADMIN_PASSWORD ? 'VIGIL_ADMIN_PASSWORD' : 'shown once; set VIGIL_ADMIN_PASSWORD to choose it';
+      log(`log in to ${createdIn.join(' and ')} as "${DEV_ADMIN}" with password ${password} (${source}):`);
+    }
+    if (existing.length > 0) {
+      log(`${existing.join(' and ')} kept the admins of an earlier run; to add one:`);
+      log(`  VIGIL_PASSWORD=... DATABASE_URL=... npm run user:create -- --service ${existing[0]} --username NAME --role admin`);
+    }
+    const url = this.services.find((service) => createdIn.includes(service.name))?.url ?? this.services[0]?.url;
+    const shown = createdIn.length > 0 ? password : '<password>';
+    log(`  TOKEN=$(curl -s -X POST ${url}/auth/token -H 'content-type: application/json' -d '{"username":"${DEV_ADMIN}","password":"${shown}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`);
+    log(`  curl -s ${url}/auth/me -H "authorization: Bearer $TOKEN"`);
   }
 
   private async database(): Promise<string> {

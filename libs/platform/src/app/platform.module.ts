@@ -5,6 +5,7 @@ import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { DataSource, DataSourceOptions } from 'typeorm';
 
+import { authEntities, AuthModule, AuthSchema, Public, Role, SERVICE_ROLES } from '../auth';
 import { PlatformEnv } from '../config';
 import { databaseOptions, PostgresReadiness } from '../database';
 import { HealthController, HealthService, READINESS_CHECKS } from '../health';
@@ -29,16 +30,29 @@ export interface PlatformModuleOptions {
   /** Topics the service consumes; each needs exactly one `@OnMessage` handler somewhere in the app. */
   consumedTopics: readonly string[];
   entities: NonNullable<DataSourceOptions['entities']>;
+  /** The service's schema: its users (`app_user`) and audit log (`audit_log`) live there. */
+  schema: AuthSchema;
+  /** The service's roles, lowest first: SERVICE_ROLES[schema] (risk: viewer, analyst, admin; defect: viewer, engineer, admin). */
+  roles: readonly Role[];
 }
+
+// Probes and scrapes answer without a token: orchestrators and Prometheus carry none.
+Public()(HealthController);
+Public()(MetricsController);
 
 /**
  * What every service stands on: Postgres, Kafka (producer, consumer group, dead letters), health,
- * metrics and request logging. Global, so domain modules inject its providers directly.
+ * metrics, request logging, and authentication (every HTTP route needs a bearer token unless it
+ * is `@Public()`), roles and the audit log. Global, so domain modules inject its providers directly.
  */
 @Module({})
 export class PlatformModule implements NestModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
-    const { service, env } = options;
+    const { service, env, schema, roles } = options;
+    const expected: readonly Role[] = SERVICE_ROLES[schema];
+    if (roles.length !== expected.length || roles.some((role) => !expected.includes(role))) {
+      throw new Error(`PlatformModule: the ${schema} schema's roles are ${expected.join(', ')} (its app_user CHECK constraint), not ${roles.join(', ')}`);
+    }
     const consumerOptions: KafkaConsumerOptions = {
       groupId: env.KAFKA_GROUP_ID ?? service,
       topics: options.consumedTopics,
@@ -48,7 +62,15 @@ export class PlatformModule implements NestModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [DiscoveryModule, TypeOrmModule.forRoot({ ...databaseOptions(env, options.entities, service), retryAttempts: 30, retryDelay: 2_000 })],
+      imports: [
+        DiscoveryModule,
+        TypeOrmModule.forRoot({
+          ...databaseOptions(env, [...Object.values(options.entities), ...Object.values(authEntities(schema))], service),
+          retryAttempts: 30,
+          retryDelay: 2_000,
+        }),
+        AuthModule.forRoot({ service, schema, roles, jwtSecret: env.JWT_SECRET, tokenTtlSeconds: env.JWT_TTL_SECONDS }),
+      ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: JsonLogger, useValue: new JsonLogger(options.logger) },

@@ -1,7 +1,7 @@
 import { envVariableNames, InvalidEnvError, loadEnv } from './load-env';
 import { PlatformEnv } from './platform-env';
 
-const valid = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', KAFKA_BROKERS: 'a:9092, b:9093' };
+const valid = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', KAFKA_BROKERS: 'a:9092, b:9093', JWT_SECRET: 'x'.repeat(32) };
 
 describe(loadEnv.name, () => {
   it('converts types and applies defaults', () => {
@@ -18,7 +18,7 @@ describe(loadEnv.name, () => {
       act();
     } catch (error) {
       const problems = (error as InvalidEnvError).problems;
-      expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL', 'PORT']);
+      expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET', 'KAFKA_BROKERS', 'LOG_LEVEL', 'PORT']);
       expect(problems.find((p) => p.variable === 'DATABASE_URL')?.value).toBe('***');
       expect((error as Error).message).not.toContain('secret');
       expect((error as Error).message).toContain('PORT=eighty');
@@ -32,6 +32,14 @@ describe(loadEnv.name, () => {
 
     expect(act).toThrow(/KAFKA_SASL_USERNAME=<unset>: is required when KAFKA_SASL_MECHANISM is set/);
     expect(act).toThrow(/KAFKA_SASL_PASSWORD/);
+  });
+
+  it('requires a JWT secret of at least 32 characters, and never echoes it', () => {
+    const act = () => loadEnv(PlatformEnv, { ...valid, JWT_SECRET: 'hunter2-is-too-short' });
+
+    expect(act).toThrow(/JWT_SECRET=\*\*\*: must be at least 32 characters/);
+    expect(act).not.toThrow(/hunter2/);
+    expect(loadEnv(PlatformEnv, valid).JWT_TTL_SECONDS).toBe(3600);
   });
 
   it('rejects a malformed broker list', () => {

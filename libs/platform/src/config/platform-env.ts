@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 import { Secret } from './env.decorators';
 
@@ -80,6 +80,22 @@ export class PlatformEnv {
   @Min(3_000)
   @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS = 30_000;
+
+  /**
+   * Signs and checks the service's bearer tokens (HS256). At least 32 characters of randomness:
+   * `openssl rand -base64 48`. Rotating it logs everyone out.
+   */
+  @Secret()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (openssl rand -base64 48)' })
+  JWT_SECRET!: string;
+
+  /** How long a token from POST /auth/token stays valid. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_TTL_SECONDS = 3600;
 
   /** How long a SIGTERM waits for in-flight work before the process gives up and exits. */
   @Type(() => Number)

@@ -1,0 +1,3 @@
+export * from './audit.dto';
+export * from './token.dto';
+export * from './user.dto';
