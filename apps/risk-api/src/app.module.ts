@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@vigil/platform';
+import { PlatformModule, SERVICE_ROLES } from '@vigil/platform';
 import { Logger } from 'pino';
 
 import { RiskApiEnv } from './config/env';
@@ -13,7 +13,7 @@ export class RiskApiModule {
   static forRoot(env: RiskApiEnv, logger: Logger): DynamicModule {
     return {
       module: RiskApiModule,
-      imports: [PlatformModule.forRoot({ service: 'risk-api', env, logger, consumedTopics: [], entities: [] })],
+      imports: [PlatformModule.forRoot({ service: 'risk-api', env, logger, consumedTopics: [], entities: [], schema: 'risk', roles: SERVICE_ROLES.risk })],
     };
   }
 }
