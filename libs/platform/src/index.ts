@@ -6,3 +6,4 @@ export * from './health';
 export * from './kafka';
 export * from './logging';
 export * from './metrics';
+export * from './errors/assert-unreachable';

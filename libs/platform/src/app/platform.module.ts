@@ -100,7 +100,7 @@ export class PlatformModule implements NestModule {
         HealthService,
         RequestContextMiddleware,
       ],
-      exports: [JsonLogger, MetricsService, KafkaProducerService, HealthService],
+      exports: [JsonLogger, MetricsService, Kafka, KafkaProducerService, HealthService],
     };
   }
 

@@ -1,5 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
+import { assertUnreachable } from '../errors/assert-unreachable';
+
 /** Every way authentication, authorisation and user administration can refuse a request. */
 export enum AuthErrorCode {
   MissingToken = 'MISSING_TOKEN',
@@ -14,10 +16,6 @@ export enum AuthErrorCode {
   LastAdmin = 'LAST_ADMIN',
   InvalidCursor = 'INVALID_CURSOR',
   NothingToChange = 'NOTHING_TO_CHANGE',
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled auth error code ${String(value)}`);
 }
 
 /** The HTTP answer to each code: the one place that decides it (STYLE R9). */

@@ -1,4 +1,4 @@
-import { assertUnreachable } from './assert-unreachable';
+import { assertUnreachable } from '@vigil/platform';
 import { ExpressionError, ExpressionErrorCode, SourcePosition } from './expression';
 
 /** What can be wrong with a rule set or with the score-combining configuration. */

@@ -1,4 +1,4 @@
-import { assertUnreachable } from '../assert-unreachable';
+import { assertUnreachable } from '@vigil/platform';
 import { RuleSetProblem, RuleSetProblemCode, RulesConfigError } from '../rules.exception';
 import { toMicros } from '../score';
 import { checkProbability } from '../validate-rule-set';

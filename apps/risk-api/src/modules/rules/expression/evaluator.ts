@@ -1,4 +1,4 @@
-import { assertUnreachable } from '../assert-unreachable';
+import { assertUnreachable } from '@vigil/platform';
 import { ArithmeticOperator, ComparisonOperator, ExpressionNode, IdentifierNode } from './ast';
 import { ExpressionError, ExpressionErrorCode } from './expression.exception';
 import { FUNCTIONS } from './functions';

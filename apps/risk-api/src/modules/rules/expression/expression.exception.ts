@@ -1,4 +1,4 @@
-import { assertUnreachable } from '../assert-unreachable';
+import { assertUnreachable } from '@vigil/platform';
 import { SourcePosition } from './source-position';
 
 /** Everything that can be wrong with an expression, from its characters to the values it is given. */

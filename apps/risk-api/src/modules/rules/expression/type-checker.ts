@@ -1,4 +1,4 @@
-import { assertUnreachable } from '../assert-unreachable';
+import { assertUnreachable } from '@vigil/platform';
 import { CallNode, ExpressionNode, InNode } from './ast';
 import { ExpressionError, ExpressionErrorCode } from './expression.exception';
 import { FUNCTIONS, maxArgs, minArgs, paramType } from './functions';

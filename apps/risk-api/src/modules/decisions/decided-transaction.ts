@@ -1,0 +1,18 @@
+import { RiskDecisionMessage, Transaction } from '@vigil/contracts';
+
+/** A transaction with everything the pipeline decided about it, as one unit to store and publish. */
+export interface DecidedTransaction {
+  transaction: Transaction;
+  source: { partition: number; offset: string };
+  features: Record<string, number>;
+  decision: RiskDecisionMessage;
+  shadow: ShadowDecision[];
+}
+
+/** What a draft rule set running in shadow would have decided. */
+export interface ShadowDecision {
+  ruleSetVersion: number;
+  decision: RiskDecisionMessage['decision'];
+  score: number;
+  rules: RiskDecisionMessage['rules'];
+}

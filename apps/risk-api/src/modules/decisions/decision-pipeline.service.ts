@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { RiskDecisionMessage, Transaction } from '@vigil/contracts';
+
+import { FeatureVector } from '../features';
+import { RuleSetsService } from '../rule-sets/rule-sets.service';
+import { CompiledRuleSet, evaluateRuleSet, RuleSetResult, ruleValues } from '../rules';
+import { DecidedTransaction } from './decided-transaction';
+import { DecisionOutbox } from './decision-outbox';
+import { DecisionPublisher } from './decision.publisher';
+import { DecisionRepository } from './decision.repository';
+import { FeatureState } from './feature-state';
+import { RiskMetrics } from './risk-metrics';
+
+const TOP_FEATURES = 5;
+
+export interface AcceptedTransaction {
+  transaction: Transaction;
+  source: { partition: number; offset: string };
+  /** performance.now() when its batch reached the service. */
+  receivedAt: number;
+}
+
+/**
+ * One decision per accepted transaction, exactly once: a txId already decided is not decided
+ * again; a batch's transactions, features, decisions and alerts are stored in one transaction
+ * before they are published, and published before the handler returns (so before the offsets
+ * are committed). Until a trained model is registered, rules alone decide and say so (`model: null`).
+ */
+@Injectable()
+export class DecisionPipeline {
+  constructor(
+    private readonly repository: DecisionRepository,
+    private readonly features: FeatureState,
+    private readonly ruleSets: RuleSetsService,
+    private readonly publisher: DecisionPublisher,
+    private readonly outbox: DecisionOutbox,
+    private readonly metrics: RiskMetrics,
+  ) {}
+
+  async decide(accepted: AcceptedTransaction[]): Promise<void> {
+    const unique = firstOfEachTxId(accepted);
+    const stored = await this.repository.findStored(unique.map(({ transaction }) => transaction.txId));
+    this.metrics.duplicates.inc(accepted.length - unique.length + stored.size);
+    // Decided before a crash or a failed send, but never acknowledged by Kafka.
+    await this.outbox.flush([...stored.values()].filter((decision) => !decision.published).map((decision) => decision.message));
+
+    const fresh = unique.filter(({ transaction }) => !stored.has(transaction.txId));
+    if (fresh.length === 0) return;
+    const live = await this.ruleSets.live();
+    let decided: DecidedTransaction[];
+    try {
+      const vectors = await this.features.process(fresh.map(({ transaction }) => transaction));
+      decided = fresh.map((item, i) => this.decideOne(item, vectors[i], live.active, live.shadows));
+      await this.repository.saveBatch(decided);
+    } catch (error) {
+      this.features.invalidate();
+      throw error;
+    }
+    const watermarks = await this.publisher.publish(decided.map(({ decision }) => decision));
+    await this.repository.markPublished(
+      decided.map(({ decision }) => decision.txId),
+      watermarks,
+    );
+  }
+
+  private decideOne(item: AcceptedTransaction, features: FeatureVector, active: CompiledRuleSet, shadows: CompiledRuleSet[]): DecidedTransaction {
+    const values = ruleValues(item.transaction, features);
+    const result = evaluateRuleSet(active, values);
+    const latencyMs = Math.round((performance.now() - item.receivedAt) * 1000) / 1000;
+    const decision: RiskDecisionMessage = {
+      txId: item.transaction.txId,
+      decision: result.decision,
+      score: result.score,
+      rules: rulesOf(result),
+      model: null,
+      topFeatures: topFeatures(result, features),
+      ruleSetVersion: result.version,
+      processedAt: new Date().toISOString(),
+      latencyMs,
+    };
+    this.metrics.decisions.inc({ decision: decision.decision });
+    this.metrics.latency.observe(latencyMs / 1000);
+    for (const hit of result.hits) this.metrics.ruleHits.inc({ rule: hit.ruleId });
+    return {
+      transaction: item.transaction,
+      source: item.source,
+      features,
+      decision,
+      shadow: shadows.map((ruleSet) => {
+        const shadow = evaluateRuleSet(ruleSet, values);
+        return { ruleSetVersion: shadow.version, decision: shadow.decision, score: shadow.score, rules: rulesOf(shadow) };
+      }),
+    };
+  }
+}
+
+function firstOfEachTxId(accepted: AcceptedTransaction[]): AcceptedTransaction[] {
+  const seen = new Set<string>();
+  return accepted.filter(({ transaction }) => !seen.has(transaction.txId) && seen.add(transaction.txId));
+}
+
+function rulesOf(result: RuleSetResult): RiskDecisionMessage['rules'] {
+  return result.hits.map((hit) => ({ id: hit.ruleId, name: hit.name, score: hit.score }));
+}
+
+/**
+ * Rules alone: each hit's score is shared among the features its rule read, and the features are
+ * ranked by what they contributed. (A model's explanations replace this once one is registered.)
+ */
+function topFeatures(result: RuleSetResult, features: FeatureVector): RiskDecisionMessage['topFeatures'] {
+  const contributions = new Map<string, number>();
+  for (const hit of result.hits) {
+    const read = hit.explanation.inputs.filter(({ name }) => name in features);
+    for (const { name } of read) contributions.set(name, (contributions.get(name) ?? 0) + hit.score / read.length);
+  }
+  return [...contributions]
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, TOP_FEATURES)
+    .map(([name, contribution]) => ({ name, value: features[name as keyof FeatureVector], contribution: Math.round(contribution * 1e6) / 1e6 }));
+}
