@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditLog, AuthenticatedUser, JsonLogger } from '@vigil/platform';
 
-import { compileRuleSet, CompiledRuleSet, DEFAULT_RULE_SET, Typology, validateRuleSet } from '../rules';
-import { RULE_SCHEMA } from './rule-schema';
+import { compileRuleSet, CompiledRuleSet, DEFAULT_RULE_SET, RULE_SCHEMA, Typology, validateRuleSet } from '../rules';
+
 import { RuleSetRepository, StoredRuleSet } from './rule-set.repository';
 import { ruleSetsError, RuleSetsErrorCode } from './rule-sets.exception';
 

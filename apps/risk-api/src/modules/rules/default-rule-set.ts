@@ -1,37 +1,11 @@
+import { FEATURE_NAMES } from '../features/feature-names';
 import { ExpressionSchema, ValueType } from './expression';
 import { RuleSet } from './rule-set';
 import { TRANSACTION_FIELDS } from './transaction-values';
 
-/**
- * The features the default rules read: the one list to reconcile with the feature engine.
- * All are numbers (flags are 0/1, so models can take them as they are). Windows are in event time
- * and include the current transaction; amounts are in major units.
- */
-export const RULE_FEATURES = [
-  { name: 'orig_count_1h', description: "originator's transactions in the last hour" },
-  { name: 'orig_count_24h', description: "originator's transactions in the last 24 hours" },
-  { name: 'orig_sum_24h', description: "originator's total amount sent in the last 24 hours" },
-  { name: 'orig_fan_out_24h', description: 'distinct beneficiaries the originator paid in the last 24 hours' },
-  { name: 'benef_fan_in_24h', description: 'distinct originators that paid the beneficiary in the last 24 hours' },
-  { name: 'orig_pass_through_ratio_24h', description: "originator's outflow / inflow over 24 hours; 0 when nothing came in" },
-  { name: 'orig_time_to_forward_ms', description: "ms since the originator's last incoming credit; -1 when none in 30 days" },
-  { name: 'cycle_closed', description: '1 when this transfer closes a cycle A -> ... -> A within 7 days' },
-  { name: 'cycle_length', description: 'hops in the shortest cycle this transfer closes; 0 when none' },
-  { name: 'orig_new_beneficiary', description: '1 when the originator has not paid this beneficiary in 90 days' },
-  { name: 'orig_new_device', description: '1 when the device is new for the originator (or absent)' },
-  { name: 'amount_zscore_30d', description: "(amount - mean) / std of the originator's 30-day amounts; 0 with under 5 of them" },
-  { name: 'just_below_threshold', description: '1 when the amount is within 10% below a reporting threshold (e.g. 9 000..9 999.99 for 10 000)' },
-  { name: 'orig_just_below_count_7d', description: "originator's just-below-threshold transactions in the last 7 days" },
-  { name: 'orig_tiny_count_1h', description: "originator's payments of at most 2.00 in the last hour" },
-  { name: 'high_risk_country', description: "1 when either party's country is on the high-risk list" },
-  { name: 'cross_border', description: "1 when originator and beneficiary countries differ" },
-] as const satisfies readonly { name: string; description: string }[];
-
-export type RuleFeatureName = (typeof RULE_FEATURES)[number]['name'];
-
-/** Features and transaction fields: what the default rule set is validated and compiled against. */
-export const DEFAULT_RULE_SCHEMA: ExpressionSchema = Object.freeze({
-  ...Object.fromEntries(RULE_FEATURES.map((feature): [string, ValueType] => [feature.name, 'number'])),
+/** What rules may read: every feature the engine computes (numbers; flags are 0/1) and the transaction's fields. */
+export const RULE_SCHEMA: ExpressionSchema = Object.freeze({
+  ...Object.fromEntries(FEATURE_NAMES.map((name): [string, ValueType] => [name, 'number'])),
   ...TRANSACTION_FIELDS,
 });
 
@@ -50,7 +24,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
       reviewThreshold: 0.5,
       blockThreshold: 0.9,
       rules: [
-        { id: 'STR-01', name: 'Amount just below a reporting threshold', expression: 'just_below_threshold == 1', score: 0.3 },
+        { id: 'STR-01', name: 'Amount just below a reporting threshold', expression: 'tx_just_below_threshold == 1', score: 0.3 },
         {
           id: 'STR-02',
           name: 'Repeated just-below amounts in 7 days',
@@ -89,10 +63,10 @@ export const DEFAULT_RULE_SET: RuleSet = {
         {
           id: 'FI-01',
           name: 'Many distinct originators paid this beneficiary in 24 hours',
-          expression: 'benef_fan_in_24h',
+          expression: 'bene_fan_in_24h',
           bands: [{ upTo: 5, score: 0 }, { upTo: 15, score: 0.4 }, { score: 0.7 }],
         },
-        { id: 'FI-02', name: 'Cross-border fan-in', expression: 'benef_fan_in_24h > 5 and cross_border == 1', score: 0.2 },
+        { id: 'FI-02', name: 'Cross-border fan-in', expression: 'bene_fan_in_24h > 5 and tx_cross_border == 1', score: 0.2 },
       ],
     },
     {
@@ -101,9 +75,9 @@ export const DEFAULT_RULE_SET: RuleSet = {
       reviewThreshold: 0.5,
       blockThreshold: 0.9,
       rules: [
-        { id: 'CY-01', name: 'Short cycle closed (4 hops or fewer)', expression: 'cycle_closed == 1 and cycle_length <= 4', score: 0.6 },
-        { id: 'CY-02', name: 'Long cycle closed', expression: 'cycle_closed == 1 and cycle_length > 4', score: 0.3 },
-        { id: 'CY-03', name: 'Cycle crossing a border', expression: 'cycle_closed == 1 and cross_border == 1', score: 0.3 },
+        { id: 'CY-01', name: 'Short cycle closed (4 hops or fewer)', expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d <= 4', score: 0.6 },
+        { id: 'CY-02', name: 'Long cycle closed', expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d > 4', score: 0.3 },
+        { id: 'CY-03', name: 'Cycle crossing a border', expression: 'pair_closes_cycle_7d == 1 and tx_cross_border == 1', score: 0.3 },
       ],
     },
     {
@@ -115,16 +89,16 @@ export const DEFAULT_RULE_SET: RuleSet = {
         {
           id: 'MU-01',
           name: 'Forwards nearly all it received in 24 hours',
-          expression: 'between(orig_pass_through_ratio_24h, 0.8, 1.05) and orig_sum_24h >= 1_000',
+          expression: 'between(orig_pass_through_24h, 0.8, 1.05) and orig_sum_24h >= 1_000',
           score: 0.4,
         },
         {
           id: 'MU-02',
           name: 'Forwards within an hour of being credited',
-          expression: 'orig_pass_through_ratio_24h >= 0.8 and between(orig_time_to_forward_ms, 0, 3_600_000)',
+          expression: 'orig_pass_through_24h >= 0.8 and orig_fast_forward_1h == 1',
           score: 0.3,
         },
-        { id: 'MU-03', name: 'Pass-through to a new beneficiary', expression: 'orig_pass_through_ratio_24h >= 0.8 and orig_new_beneficiary == 1', score: 0.2 },
+        { id: 'MU-03', name: 'Pass-through to a new beneficiary', expression: 'orig_pass_through_24h >= 0.8 and orig_new_beneficiary == 1', score: 0.2 },
       ],
     },
     {
@@ -137,13 +111,13 @@ export const DEFAULT_RULE_SET: RuleSet = {
         {
           id: 'ATO-02',
           name: 'Amount unusual for this account',
-          expression: 'amount_zscore_30d',
+          expression: 'orig_amount_zscore_30d',
           bands: [{ upTo: 2, score: 0 }, { upTo: 4, score: 0.3 }, { score: 0.5 }],
         },
         {
           id: 'ATO-03',
           name: 'Unusual amount from a new device online',
-          expression: "orig_new_device == 1 and amount_zscore_30d > 3 and tx.channel in ['ONLINE', 'MOBILE', 'API']",
+          expression: "orig_new_device == 1 and orig_amount_zscore_30d > 3 and tx.channel in ['ONLINE', 'MOBILE', 'API']",
           score: 0.2,
         },
       ],
@@ -174,12 +148,12 @@ export const DEFAULT_RULE_SET: RuleSet = {
       reviewThreshold: 0.5,
       blockThreshold: 0.9,
       rules: [
-        { id: 'GEO-01', name: 'Party in a high-risk country', expression: 'high_risk_country == 1', score: 0.5 },
-        { id: 'GEO-02', name: 'Large amount with a high-risk country', expression: 'high_risk_country == 1 and tx.amount >= 10_000', score: 0.4 },
+        { id: 'GEO-01', name: 'Party in a high-risk country', expression: 'tx_high_risk_country == 1', score: 0.5 },
+        { id: 'GEO-02', name: 'Large amount with a high-risk country', expression: 'tx_high_risk_country == 1 and tx.amount >= 10_000', score: 0.4 },
         {
           id: 'GEO-03',
           name: 'Large cross-border payment to a new beneficiary',
-          expression: 'cross_border == 1 and orig_new_beneficiary == 1 and tx.amount >= 5_000',
+          expression: 'tx_cross_border == 1 and orig_new_beneficiary == 1 and tx.amount >= 5_000',
           score: 0.2,
         },
       ],

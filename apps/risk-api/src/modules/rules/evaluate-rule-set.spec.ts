@@ -4,8 +4,8 @@ import { Rule, RuleSet } from './rule-set';
 import { toMicros } from './score';
 import { compileRuleSet } from './validate-rule-set';
 
-const schema: ExpressionSchema = { orig_count_1h: 'number', orig_sum_24h: 'number', high_risk_country: 'number', 'tx.channel': 'string' };
-const quiet = { orig_count_1h: 1, orig_sum_24h: 100, high_risk_country: 0, 'tx.channel': 'ONLINE' };
+const schema: ExpressionSchema = { orig_count_1h: 'number', orig_sum_24h: 'number', tx_high_risk_country: 'number', 'tx.channel': 'string' };
+const quiet = { orig_count_1h: 1, orig_sum_24h: 100, tx_high_risk_country: 0, 'tx.channel': 'ONLINE' };
 
 const COUNT_BANDS: Rule = {
   id: 'VEL-1',
@@ -89,7 +89,7 @@ describe(evaluateRuleSet.name, () => {
     const rules: Rule[] = [
       { id: 'A', name: 'Busy', expression: 'orig_count_1h > 5', score: 0.1 },
       { id: 'B', name: 'Big', expression: 'orig_sum_24h >= 10_000', score: 0.2 },
-      { id: 'C', name: 'Geo', expression: 'high_risk_country == 1', score: 0.3 },
+      { id: 'C', name: 'Geo', expression: 'tx_high_risk_country == 1', score: 0.3 },
       { id: 'D', name: 'Tag', expression: "tx.channel == 'API'", score: 0 },
     ];
 
@@ -97,7 +97,7 @@ describe(evaluateRuleSet.name, () => {
       [{}, [], 0, 'ALLOW'],
       [{ orig_count_1h: 6 }, ['A'], 0.1, 'ALLOW'],
       [{ orig_count_1h: 6, orig_sum_24h: 10_000 }, ['A', 'B'], 0.3, 'ALLOW'],
-      [{ orig_count_1h: 6, orig_sum_24h: 10_000, high_risk_country: 1 }, ['A', 'B', 'C'], 0.6, 'REVIEW'],
+      [{ orig_count_1h: 6, orig_sum_24h: 10_000, tx_high_risk_country: 1 }, ['A', 'B', 'C'], 0.6, 'REVIEW'],
     ])('scores %j as the sum of its hits', (overrides, hitIds, score, decision) => {
       // Prepare
       const sut = compileWith(rules, { reviewThreshold: 0.6, blockThreshold: 0.9 });

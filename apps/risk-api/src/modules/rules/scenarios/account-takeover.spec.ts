@@ -9,18 +9,18 @@ describe(evaluateRuleSet.name, () => {
 
     it('blocks the transfer', () => {
       // Act
-      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, amount_zscore_30d: 5.2 }, transfer);
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 5.2 }, transfer);
 
       // Assert
       expect(hitIds(result)).toEqual(['ATO-01', 'ATO-02', 'ATO-03']);
       expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 1, outcome: 'BLOCK' });
       expect(result.decision).toBe('BLOCK');
-      expect(result.hits[2].explanation.text).toBe("orig_new_device = 1 (== 1); amount_zscore_30d = 5.2 (> 3); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API'])");
+      expect(result.hits[2].explanation.text).toBe("orig_new_device = 1 (== 1); orig_amount_zscore_30d = 5.2 (> 3); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API'])");
     });
 
     it('only reviews a new device paying a new beneficiary a usual amount', () => {
       // Act
-      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, amount_zscore_30d: 2.5 }, transfer);
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 2.5 }, transfer);
 
       // Assert
       expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.6, outcome: 'REVIEW' });

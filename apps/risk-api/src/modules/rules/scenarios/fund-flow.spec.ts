@@ -16,7 +16,7 @@ describe(evaluateRuleSet.name, () => {
 
     it('blocks a cross-border fan-in from 20 senders', () => {
       // Act
-      const result = runScenario({ benef_fan_in_24h: 20, cross_border: 1 }, { beneficiary: { country: 'CY', bank: 'BCYPCY2N' } });
+      const result = runScenario({ bene_fan_in_24h: 20, tx_cross_border: 1 }, { beneficiary: { country: 'CY', bank: 'BCYPCY2N' } });
 
       // Assert
       expect(hitIds(result)).toEqual(['FI-01', 'FI-02']);
@@ -25,7 +25,7 @@ describe(evaluateRuleSet.name, () => {
 
     it('blocks a transfer closing a 3-hop cross-border cycle', () => {
       // Act
-      const result = runScenario({ cycle_closed: 1, cycle_length: 3, cross_border: 1 });
+      const result = runScenario({ pair_closes_cycle_7d: 1, pair_cycle_length_7d: 3, tx_cross_border: 1 });
 
       // Assert
       expect(hitIds(result)).toEqual(['CY-01', 'CY-03']);
@@ -34,7 +34,7 @@ describe(evaluateRuleSet.name, () => {
 
     it('allows a long domestic cycle alone: one weak signal', () => {
       // Act
-      const result = runScenario({ cycle_closed: 1, cycle_length: 6 });
+      const result = runScenario({ pair_closes_cycle_7d: 1, pair_cycle_length_7d: 6 });
 
       // Assert
       expect(hitIds(result)).toEqual(['CY-02']);

@@ -8,7 +8,7 @@ describe(evaluateRuleSet.name, () => {
 
     it('reviews a small transfer', () => {
       // Act
-      const result = runScenario({ high_risk_country: 1, cross_border: 1 }, { ...abroad, amountMinor: 50_000 });
+      const result = runScenario({ tx_high_risk_country: 1, tx_cross_border: 1 }, { ...abroad, amountMinor: 50_000 });
 
       // Assert
       expect(hitIds(result)).toEqual(['GEO-01']);
@@ -17,12 +17,12 @@ describe(evaluateRuleSet.name, () => {
 
     it('blocks 12 000 to a new beneficiary there', () => {
       // Act
-      const result = runScenario({ high_risk_country: 1, cross_border: 1, orig_new_beneficiary: 1 }, { ...abroad, amountMinor: 1_200_000 });
+      const result = runScenario({ tx_high_risk_country: 1, tx_cross_border: 1, orig_new_beneficiary: 1 }, { ...abroad, amountMinor: 1_200_000 });
 
       // Assert
       expect(hitIds(result)).toEqual(['GEO-01', 'GEO-02', 'GEO-03']);
       expect(result.decision).toBe('BLOCK');
-      expect(result.hits[1].explanation.text).toBe('high_risk_country = 1 (== 1); tx.amount = 12000 (>= 10000)');
+      expect(result.hits[1].explanation.text).toBe('tx_high_risk_country = 1 (== 1); tx.amount = 12000 (>= 10000)');
     });
   });
 });

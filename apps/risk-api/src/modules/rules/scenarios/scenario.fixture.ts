@@ -1,22 +1,23 @@
-import { DEFAULT_RULE_SCHEMA, DEFAULT_RULE_SET, RULE_FEATURES, RuleFeatureName } from '../default-rule-set';
+import { FEATURE_NAMES, FeatureName } from '../../features/feature-names';
+import { DEFAULT_RULE_SET, RULE_SCHEMA } from '../default-rule-set';
 import { evaluateRuleSet, RuleSetResult } from '../evaluate-rule-set';
 import { ExpressionValues } from '../expression';
 import { RuleTransaction, ruleValues } from '../transaction-values';
 import { compileRuleSet } from '../validate-rule-set';
 
 /** Scenario specs only: the default rule set compiled once, and a quiet account to start each story from. */
-export const DEFAULT_COMPILED = compileRuleSet(DEFAULT_RULE_SET, DEFAULT_RULE_SCHEMA);
+export const DEFAULT_COMPILED = compileRuleSet(DEFAULT_RULE_SET, RULE_SCHEMA);
 
-const QUIET: Record<RuleFeatureName, number> = {
-  ...(Object.fromEntries(RULE_FEATURES.map((feature) => [feature.name, 0])) as Record<RuleFeatureName, number>),
+const QUIET: Record<FeatureName, number> = {
+  ...(Object.fromEntries(FEATURE_NAMES.map((name) => [name, 0])) as Record<FeatureName, number>),
   orig_count_1h: 1,
   orig_count_24h: 2,
   orig_sum_24h: 120,
   orig_fan_out_24h: 1,
-  benef_fan_in_24h: 1,
-  orig_pass_through_ratio_24h: 0.1,
-  orig_time_to_forward_ms: -1,
-  amount_zscore_30d: 0.3,
+  bene_fan_in_24h: 1,
+  orig_pass_through_24h: 0.1,
+  orig_secs_since_last_in: 604_800,
+  orig_amount_zscore_30d: 0.3,
 };
 
 const DOMESTIC_PAYMENT: RuleTransaction = {
@@ -30,11 +31,11 @@ const DOMESTIC_PAYMENT: RuleTransaction = {
   device: { id: 'D-1' },
 };
 
-export function scenarioValues(features: Partial<Record<RuleFeatureName, number>>, tx: Partial<RuleTransaction> = {}): ExpressionValues {
+export function scenarioValues(features: Partial<Record<FeatureName, number>>, tx: Partial<RuleTransaction> = {}): ExpressionValues {
   return ruleValues({ ...DOMESTIC_PAYMENT, ...tx }, { ...QUIET, ...features });
 }
 
-export function runScenario(features: Partial<Record<RuleFeatureName, number>>, tx: Partial<RuleTransaction> = {}): RuleSetResult {
+export function runScenario(features: Partial<Record<FeatureName, number>>, tx: Partial<RuleTransaction> = {}): RuleSetResult {
   return evaluateRuleSet(DEFAULT_COMPILED, scenarioValues(features, tx));
 }
 

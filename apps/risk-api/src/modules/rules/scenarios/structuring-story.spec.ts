@@ -8,7 +8,7 @@ describe(evaluateRuleSet.name, () => {
 
     it('lets a single just-below deposit through: one weak signal', () => {
       // Act
-      const result = runScenario({ just_below_threshold: 1, orig_just_below_count_7d: 1 }, deposit);
+      const result = runScenario({ tx_just_below_threshold: 1, orig_just_below_count_7d: 1 }, deposit);
 
       // Assert
       expect(hitIds(result)).toEqual(['STR-01']);
@@ -17,7 +17,7 @@ describe(evaluateRuleSet.name, () => {
 
     it('sends the second one this week to review', () => {
       // Act
-      const result = runScenario({ just_below_threshold: 1, orig_just_below_count_7d: 2 }, deposit);
+      const result = runScenario({ tx_just_below_threshold: 1, orig_just_below_count_7d: 2 }, deposit);
 
       // Assert
       expect(hitIds(result)).toEqual(['STR-01', 'STR-02']);
@@ -27,14 +27,14 @@ describe(evaluateRuleSet.name, () => {
 
     it('blocks the fourth, after 38 000 in a day, and explains why', () => {
       // Act
-      const result = runScenario({ just_below_threshold: 1, orig_just_below_count_7d: 4, orig_count_24h: 4, orig_sum_24h: 38_000 }, deposit);
+      const result = runScenario({ tx_just_below_threshold: 1, orig_just_below_count_7d: 4, orig_count_24h: 4, orig_sum_24h: 38_000 }, deposit);
 
       // Assert
       expect(hitIds(result)).toEqual(['STR-01', 'STR-02', 'STR-03']);
       expect(outcomeOf(result, 'structuring')).toMatchObject({ score: 1, outcome: 'BLOCK' });
       expect(result.decision).toBe('BLOCK');
       expect(result.hits.map((hit) => hit.explanation.text)).toEqual([
-        'just_below_threshold = 1 (== 1)',
+        'tx_just_below_threshold = 1 (== 1)',
         'orig_just_below_count_7d = 4 → band 3 (> 3): 0.6',
         'orig_count_24h = 4 (>= 3); orig_sum_24h = 38000 (>= 10000); tx.amount = 9800 (< 10000)',
       ]);
