@@ -30,10 +30,11 @@ export class DecisionOutbox {
     const inKafka = await this.findInKafka(new Set(pending.map((decision) => decision.txId)));
     const missing = pending.filter((decision) => !inKafka.has(decision.txId));
     this.logger.pino.warn({ pending: pending.length, alreadyInKafka: inKafka.size, republished: missing.length }, 'recovering unacknowledged decisions');
-    const watermarks = await this.publisher.publish(missing);
-    await this.repository.markPublished(
-      pending.map((decision) => decision.txId),
-      watermarks,
+    await this.publisher.publish(missing, (watermarks) =>
+      this.repository.markPublished(
+        pending.map((decision) => decision.txId),
+        watermarks,
+      ),
     );
   }
 

@@ -56,10 +56,9 @@ export class DecisionPipeline {
       this.features.invalidate();
       throw error;
     }
-    const watermarks = await this.publisher.publish(decided.map(({ decision }) => decision));
-    await this.repository.markPublished(
-      decided.map(({ decision }) => decision.txId),
-      watermarks,
+    await this.publisher.publish(
+      decided.map(({ decision }) => decision),
+      (watermarks) => this.repository.markPublished(decided.map(({ decision }) => decision.txId), watermarks),
     );
   }
 
