@@ -1,4 +1,4 @@
-import { DynamicModule, ValidationPipe } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
@@ -16,8 +16,8 @@ export interface ServiceDefinition<E extends PlatformEnv> {
 }
 
 /**
- * Starts one service: validated config (or exit 1 naming every bad variable), JSON logs, request
- * validation, OpenAPI at /docs, and a graceful stop on SIGTERM/SIGINT that drains readiness,
+ * Starts one service: validated config (or exit 1 naming every bad variable), JSON logs, OpenAPI
+ * at /docs, and a graceful stop on SIGTERM/SIGINT that drains readiness,
  * lets in-flight work finish and commit, and gives up after SHUTDOWN_TIMEOUT_MS.
  */
 export async function bootstrapService<E extends PlatformEnv>(definition: ServiceDefinition<E>): Promise<void> {
@@ -40,7 +40,6 @@ export async function bootstrapService<E extends PlatformEnv>(definition: Servic
   });
 
   const app = await NestFactory.create(definition.rootModule(env, logger), { logger: new JsonLogger(logger) });
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   const openApi = new DocumentBuilder().setTitle(definition.service).setDescription(definition.description).setVersion(definition.version).addBearerAuth().build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 

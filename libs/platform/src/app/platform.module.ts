@@ -1,5 +1,5 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
@@ -99,6 +99,8 @@ export class PlatformModule implements NestModule {
         },
         HealthService,
         RequestContextMiddleware,
+        // Every request body, query and param is validated against its DTO class, in tests as in production (STYLE R3).
+        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true }) },
       ],
       exports: [JsonLogger, MetricsService, Kafka, KafkaProducerService, HealthService],
     };

@@ -65,11 +65,11 @@ export class AlertRepository {
     if (query.to) where.push(`a."created_at" < ${param(query.to)}`);
     const byScore = query.sort === 'score';
     if (query.cursor) {
-      const key = decodeCursor(query.cursor, byScore ? ['number', 'string', 'string'] : ['string', 'string']);
+      const key = decodeCursor(query.cursor, byScore ? ['string', 'string', 'string'] : ['string', 'string']);
       if (key === undefined) return undefined;
       where.push(
         byScore
-          ? `(a."score" < ${param(key[0])} OR (a."score" = ${param(key[0])} AND (a."created_at", a."id") > (${param(key[1])}::timestamptz, ${param(key[2])}::uuid)))`
+          ? `(a."score" < ${param(key[0])}::numeric OR (a."score" = ${param(key[0])}::numeric AND (a."created_at", a."id") > (${param(key[1])}::timestamptz, ${param(key[2])}::uuid)))`
           : `(a."created_at", a."id") < (${param(key[0])}::timestamptz, ${param(key[1])}::uuid)`,
       );
     }
@@ -81,7 +81,7 @@ export class AlertRepository {
     const items = rows.slice(0, query.limit).map(toAlert);
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
     const nextCursor =
-      last === undefined ? null : byScore ? encodeCursor([Number(last.score), last.created_at.toISOString(), last.id]) : encodeCursor([last.created_at.toISOString(), last.id]);
+      last === undefined ? null : byScore ? encodeCursor([last.score, last.created_key, last.id]) : encodeCursor([last.created_key, last.id]);
     return { items, nextCursor };
   }
 
@@ -185,7 +185,7 @@ export class AlertRepository {
       params,
     )) as CaseRow[];
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-    return { items: rows.slice(0, query.limit).map(toCase), nextCursor: last ? encodeCursor([last.updated_at.toISOString(), last.id]) : null };
+    return { items: rows.slice(0, query.limit).map(toCase), nextCursor: last ? encodeCursor([last.updated_key, last.id]) : null };
   }
 
   async findCase(id: string): Promise<CaseSummary | undefined> {
@@ -219,8 +219,13 @@ export interface DecisionDetail {
   decision: Record<string, unknown>;
 }
 
-const ALERT_COLUMNS = `a."id", a."tx_id", a."customer", a."account", a."decision", a."score", a."status", a."disposition", a."case_id", a."created_at"`;
+// Cursors carry timestamps to the microsecond, as Postgres keeps them: a JS Date would round them
+// to the millisecond and a page would repeat or skip rows written in the same millisecond.
+const MICROSECONDS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const ALERT_COLUMNS = `a."id", a."tx_id", a."customer", a."account", a."decision", a."score", a."status", a."disposition", a."case_id", a."created_at",
+  to_char(a."created_at" AT TIME ZONE 'UTC', ${MICROSECONDS}) AS "created_key"`;
 const CASE_COLUMNS = `c."id", c."customer", c."status", c."assignee", c."created_at", c."updated_at",
+  to_char(c."updated_at" AT TIME ZONE 'UTC', ${MICROSECONDS}) AS "updated_key",
   (SELECT count(*)::int FROM "risk"."alert" a WHERE a."case_id" = c."id" AND a."status" = 'OPEN') AS "open_alerts"`;
 
 interface AlertRow {
@@ -234,6 +239,7 @@ interface AlertRow {
   disposition: Disposition | null;
   case_id: string | null;
   created_at: Date;
+  created_key: string;
 }
 
 interface CaseRow {
@@ -244,6 +250,7 @@ interface CaseRow {
   open_alerts: number;
   created_at: Date;
   updated_at: Date;
+  updated_key: string;
 }
 
 interface DecisionDetailRow {
