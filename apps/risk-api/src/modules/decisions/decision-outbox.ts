@@ -2,40 +2,87 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { RiskDecisionMessage, Topic } from '@vigil/contracts';
-import { JsonLogger } from '@vigil/platform';
+import { JsonLogger, KafkaProducerService } from '@vigil/platform';
 import { Kafka } from 'kafkajs';
 
-import { DecisionPublisher } from './decision.publisher';
 import { DecisionRepository } from './decision.repository';
 
 const SCAN_TIMEOUT_MS = 60_000;
 
 /**
- * Publishes decisions that were stored but whose acknowledgement was never recorded (the process
- * died, or a send failed, between the two). Some of them may have reached Kafka anyway, so it
- * first reads `risk.decisions` from the last recorded watermarks and publishes only the ones that
- * are not there: one message per decision, whatever the moment of the crash.
+ * Publishes decisions to `risk.decisions` (key: txId), exactly once per decision, after they are
+ * stored. Sends run one at a time, each followed by recording its acknowledgement and, per
+ * partition, the offset the send began at (the watermark). A send whose acknowledgement was not
+ * recorded (the process died, or the send failed) may or may not be in Kafka: before anything
+ * else is sent, recovery reads `risk.decisions` from the watermarks and publishes only the stored,
+ * unacknowledged decisions it does not find. Because nothing is sent before recovery, the
+ * watermarks are never past an unrecorded send. Decisions this process is about to publish itself
+ * are claimed first, so recovery leaves them to their batch.
  */
 @Injectable()
 export class DecisionOutbox {
+  private last: Promise<unknown> = Promise.resolve();
+  private recovered = false;
+  private readonly claimed = new Set<string>();
+
   constructor(
     private readonly kafka: Kafka,
+    private readonly producer: KafkaProducerService,
     private readonly repository: DecisionRepository,
-    private readonly publisher: DecisionPublisher,
     private readonly logger: JsonLogger,
   ) {}
 
-  async flush(pending: RiskDecisionMessage[]): Promise<void> {
-    if (pending.length === 0) return;
-    const inKafka = await this.findInKafka(new Set(pending.map((decision) => decision.txId)));
-    const missing = pending.filter((decision) => !inKafka.has(decision.txId));
-    this.logger.pino.warn({ pending: pending.length, alreadyInKafka: inKafka.size, republished: missing.length }, 'recovering unacknowledged decisions');
-    await this.publisher.publish(missing, (watermarks) =>
-      this.repository.markPublished(
-        pending.map((decision) => decision.txId),
-        watermarks,
-      ),
-    );
+  /** Call before storing decisions this process will publish: recovery must not publish them too. */
+  claim(txIds: string[]): void {
+    for (const txId of txIds) this.claimed.add(txId);
+  }
+
+  /** The claimed decisions will not be published by their batch after all (it failed). */
+  release(txIds: string[]): void {
+    for (const txId of txIds) this.claimed.delete(txId);
+  }
+
+  /** Resolves once every (claimed) decision is in Kafka and recorded as such; releases the claims. */
+  publish(decisions: RiskDecisionMessage[]): Promise<void> {
+    const run = this.last.then(async () => {
+      if (!this.recovered) await this.recover();
+      await this.send(decisions, decisions);
+    });
+    this.last = run.catch(() => undefined);
+    return run.finally(() => this.release(decisions.map((decision) => decision.txId)));
+  }
+
+  /** A decision is stored but unacknowledged where this process did not expect it: recover before the next send. */
+  expectRecovery(): void {
+    this.recovered = false;
+  }
+
+  private async send(decisions: RiskDecisionMessage[], acknowledged: RiskDecisionMessage[]): Promise<void> {
+    try {
+      const records =
+        decisions.length === 0
+          ? []
+          : await this.producer.send({
+              topic: Topic.RiskDecisions,
+              messages: decisions.map((decision) => ({ key: decision.txId, value: JSON.stringify(decision) })),
+            });
+      const watermarks = records.map((record) => ({ partition: record.partition, offset: String(record.baseOffset ?? record.offset) }));
+      if (acknowledged.length > 0) await this.repository.markPublished(acknowledged.map((decision) => decision.txId), watermarks);
+    } catch (error) {
+      this.recovered = false;
+      throw error;
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const pending = (await this.repository.findUnpublished()).filter((decision) => !this.claimed.has(decision.txId));
+    if (pending.length > 0) {
+      const inKafka = await this.findInKafka(new Set(pending.map((decision) => decision.txId)));
+      const missing = pending.filter((decision) => !inKafka.has(decision.txId));
+      this.logger.pino.warn({ pending: pending.length, alreadyInKafka: inKafka.size, republished: missing.length }, 'recovering unacknowledged decisions');
+      await this.send(missing, pending);
+    }
+    this.recovered = true;
   }
 
   /** The txIds among `wanted` found in risk.decisions after the recorded watermarks. */

@@ -6,7 +6,6 @@ import { RuleSetsService } from '../rule-sets/rule-sets.service';
 import { CompiledRuleSet, evaluateRuleSet, RuleSetResult, ruleValues } from '../rules';
 import { DecidedTransaction } from './decided-transaction';
 import { DecisionOutbox } from './decision-outbox';
-import { DecisionPublisher } from './decision.publisher';
 import { DecisionRepository } from './decision.repository';
 import { FeatureState } from './feature-state';
 import { RiskMetrics } from './risk-metrics';
@@ -23,8 +22,8 @@ export interface AcceptedTransaction {
 /**
  * One decision per accepted transaction, exactly once: a txId already decided is not decided
  * again; a batch's transactions, features, decisions and alerts are stored in one transaction
- * before they are published, and published before the handler returns (so before the offsets
- * are committed). Until a trained model is registered, rules alone decide and say so (`model: null`).
+ * before the outbox publishes them, and published before the handler returns (so before the
+ * offsets are committed). Until a trained model is registered, rules alone decide and say so (`model: null`).
  */
 @Injectable()
 export class DecisionPipeline {
@@ -32,7 +31,6 @@ export class DecisionPipeline {
     private readonly repository: DecisionRepository,
     private readonly features: FeatureState,
     private readonly ruleSets: RuleSetsService,
-    private readonly publisher: DecisionPublisher,
     private readonly outbox: DecisionOutbox,
     private readonly metrics: RiskMetrics,
   ) {}
@@ -41,25 +39,25 @@ export class DecisionPipeline {
     const unique = firstOfEachTxId(accepted);
     const stored = await this.repository.findStored(unique.map(({ transaction }) => transaction.txId));
     this.metrics.duplicates.inc(accepted.length - unique.length + stored.size);
-    // Decided before a crash or a failed send, but never acknowledged by Kafka.
-    await this.outbox.flush([...stored.values()].filter((decision) => !decision.published).map((decision) => decision.message));
+    // Decided before a crash or a failed send, but never acknowledged by Kafka: the outbox finds out.
+    if ([...stored.values()].some((decision) => !decision.published)) this.outbox.expectRecovery();
 
     const fresh = unique.filter(({ transaction }) => !stored.has(transaction.txId));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return this.outbox.publish([]);
     const live = await this.ruleSets.live();
+    const txIds = fresh.map(({ transaction }) => transaction.txId);
     let decided: DecidedTransaction[];
+    this.outbox.claim(txIds);
     try {
       const vectors = await this.features.process(fresh.map(({ transaction }) => transaction));
       decided = fresh.map((item, i) => this.decideOne(item, vectors[i], live.active, live.shadows));
       await this.repository.saveBatch(decided);
     } catch (error) {
+      this.outbox.release(txIds);
       this.features.invalidate();
       throw error;
     }
-    await this.publisher.publish(
-      decided.map(({ decision }) => decision),
-      (watermarks) => this.repository.markPublished(decided.map(({ decision }) => decision.txId), watermarks),
-    );
+    await this.outbox.publish(decided.map(({ decision }) => decision));
   }
 
   private decideOne(item: AcceptedTransaction, features: FeatureVector, active: CompiledRuleSet, shadows: CompiledRuleSet[]): DecidedTransaction {

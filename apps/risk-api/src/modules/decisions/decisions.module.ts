@@ -3,7 +3,6 @@ import { Module } from '@nestjs/common';
 import { RuleSetsModule } from '../rule-sets/rule-sets.module';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionPipeline } from './decision-pipeline.service';
-import { DecisionPublisher } from './decision.publisher';
 import { DecisionRepository } from './decision.repository';
 import { FeatureState } from './feature-state';
 import { RiskMetrics } from './risk-metrics';
@@ -11,6 +10,6 @@ import { TransactionsConsumer } from './transactions.consumer';
 
 @Module({
   imports: [RuleSetsModule],
-  providers: [DecisionRepository, DecisionPublisher, DecisionOutbox, FeatureState, RiskMetrics, DecisionPipeline, TransactionsConsumer],
+  providers: [DecisionRepository, DecisionOutbox, FeatureState, RiskMetrics, DecisionPipeline, TransactionsConsumer],
 })
 export class DecisionsModule {}
