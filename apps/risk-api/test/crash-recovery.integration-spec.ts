@@ -2,9 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
-import { Topic } from '@vigil/contracts';
+import { Topic, Transaction } from '@vigil/contracts';
 import { freePort } from '@vigil/devstack';
 
+import { computeFeatures } from '../src/modules/features';
 import { RiskHarness } from './risk-harness';
 import { transfer } from './stories';
 
@@ -58,5 +59,17 @@ describe('risk-api killed with SIGKILL mid-stream', () => {
     expect(keys).toHaveLength(TRANSACTIONS);
     const { rows } = await harness.db.query(`SELECT count(*)::int AS n FROM "risk"."decision" WHERE "published_at" IS NULL`);
     expect(rows[0].n).toBe(0);
+  });
+
+  it('stored exactly the features an uninterrupted run computes over the same history', async () => {
+    const { rows } = await harness.db.query(
+      `SELECT t."payload", d."features" FROM "risk"."transaction" t JOIN "risk"."decision" d USING ("tx_id") ORDER BY t."ingest_seq"`,
+    );
+    const stored = rows as { payload: Transaction; features: Record<string, number> }[];
+
+    const uninterrupted = computeFeatures(stored.map((row) => row.payload));
+
+    expect(stored).toHaveLength(TRANSACTIONS);
+    stored.forEach((row, i) => expect(row.features).toEqual(uninterrupted[i]));
   });
 });

@@ -46,17 +46,19 @@ export class DecisionPipeline {
     if (fresh.length === 0) return this.outbox.publish([]);
     const live = await this.ruleSets.live();
     const txIds = fresh.map(({ transaction }) => transaction.txId);
-    let decided: DecidedTransaction[];
     this.outbox.claim(txIds);
-    try {
-      const vectors = await this.features.process(fresh.map(({ transaction }) => transaction));
-      decided = fresh.map((item, i) => this.decideOne(item, vectors[i], live.active, live.shadows));
-      await this.repository.saveBatch(decided);
-    } catch (error) {
-      this.outbox.release(txIds);
-      this.features.invalidate();
-      throw error;
-    }
+    const decided = await this.features.serially(async () => {
+      try {
+        const vectors = await this.features.process(fresh.map(({ transaction }) => transaction));
+        const batch = fresh.map((item, i) => this.decideOne(item, vectors[i], live.active, live.shadows));
+        await this.repository.saveBatch(batch);
+        return batch;
+      } catch (error) {
+        this.outbox.release(txIds);
+        this.features.invalidate();
+        throw error;
+      }
+    });
     await this.outbox.publish(decided.map(({ decision }) => decision));
   }
 

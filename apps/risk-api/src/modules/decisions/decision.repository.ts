@@ -5,6 +5,12 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { DecidedTransaction } from './decided-transaction';
 
+export interface StoredTransaction {
+  transaction: Transaction;
+  /** The order transactions were first stored in, across every instance. */
+  ingestSeq: number;
+}
+
 /** A decision already stored, and whether Kafka has acknowledged it. */
 export interface StoredDecision {
   message: RiskDecisionMessage;
@@ -42,14 +48,23 @@ export class DecisionRepository {
   }
 
   /** Stored transactions within `spanMs` (event time) of the latest one, in the order they were first processed. */
-  async loadHistory(spanMs: number): Promise<Transaction[]> {
+  async loadHistory(spanMs: number): Promise<StoredTransaction[]> {
     const rows = (await this.db.query(
-      `SELECT "payload" FROM "risk"."transaction"
+      `SELECT "payload", "ingest_seq" FROM "risk"."transaction"
         WHERE "ts" > (SELECT max("ts") FROM "risk"."transaction") - make_interval(secs => $1 / 1000.0)
         ORDER BY "ingest_seq"`,
       [spanMs],
-    )) as { payload: Transaction }[];
-    return rows.map((row) => row.payload);
+    )) as { payload: Transaction; ingest_seq: string }[];
+    return rows.map((row) => ({ transaction: row.payload, ingestSeq: Number(row.ingest_seq) }));
+  }
+
+  /** Transactions stored after `ingestSeq` (by this process or another instance), in that order. */
+  async loadSince(ingestSeq: number): Promise<StoredTransaction[]> {
+    const rows = (await this.db.query(`SELECT "payload", "ingest_seq" FROM "risk"."transaction" WHERE "ingest_seq" > $1 ORDER BY "ingest_seq"`, [ingestSeq])) as {
+      payload: Transaction;
+      ingest_seq: string;
+    }[];
+    return rows.map((row) => ({ transaction: row.payload, ingestSeq: Number(row.ingest_seq) }));
   }
 
   async saveBatch(batch: DecidedTransaction[]): Promise<void> {

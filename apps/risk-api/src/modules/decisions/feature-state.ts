@@ -9,22 +9,42 @@ import { DecisionRepository } from './decision.repository';
 const REBUILD_HISTORY_MS = 31 * 86_400_000;
 
 /**
- * The feature engine's state, kept equal to what is stored. It is rebuilt from Postgres on first
- * use (a start, a restart after a crash) and whenever a batch failed after the engine saw it but
- * before it was stored, so features always equal those of an uninterrupted run.
+ * The feature engine's state, kept equal to what is stored, so features always equal those of an
+ * uninterrupted run over the stored transactions in the order they were stored:
+ * - it is rebuilt from Postgres on first use (a start, a restart after a crash) and whenever a
+ *   batch failed after the engine saw it but before it was stored;
+ * - before each batch it catches up with what other instances stored meanwhile (after a
+ *   rebalance, the partitions it now owns brought their history with them).
+ * Batches go through `serially`, one at a time, so the engine's order is the storage order.
  */
 @Injectable()
 export class FeatureState {
-  private engine?: Promise<FeatureEngine>;
+  private engine?: Promise<{ engine: FeatureEngine; seenSeq: number; own: Set<string> }>;
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly repository: DecisionRepository,
     private readonly logger: JsonLogger,
   ) {}
 
+  /** Runs `work` (compute features, then store) alone: batches of other partitions wait. */
+  serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.last.then(work);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Features of `transactions` in order; each then joins the state. Call within `serially`. */
   async process(transactions: Transaction[]): Promise<FeatureVector[]> {
-    const engine = await this.current();
-    return transactions.map((transaction) => engine.process(transaction));
+    const state = await this.current();
+    for (const stored of await this.repository.loadSince(state.seenSeq)) {
+      if (!state.own.delete(stored.transaction.txId)) state.engine.observe(stored.transaction);
+      state.seenSeq = stored.ingestSeq;
+    }
+    return transactions.map((transaction) => {
+      state.own.add(transaction.txId);
+      return state.engine.process(transaction);
+    });
   }
 
   /** The engine has seen transactions that were not stored: start again from storage next time. */
@@ -32,7 +52,7 @@ export class FeatureState {
     this.engine = undefined;
   }
 
-  private current(): Promise<FeatureEngine> {
+  private current() {
     this.engine ??= this.rebuild().catch((error: unknown) => {
       this.engine = undefined;
       throw error;
@@ -40,12 +60,12 @@ export class FeatureState {
     return this.engine;
   }
 
-  private async rebuild(): Promise<FeatureEngine> {
+  private async rebuild() {
     const started = performance.now();
     const history = await this.repository.loadHistory(REBUILD_HISTORY_MS);
     const engine = new FeatureEngine();
-    for (const transaction of history) engine.observe(transaction);
+    for (const { transaction } of history) engine.observe(transaction);
     this.logger.pino.info({ transactions: history.length, ms: Math.round(performance.now() - started) }, 'feature state rebuilt from storage');
-    return engine;
+    return { engine, seenSeq: history.at(-1)?.ingestSeq ?? 0, own: new Set<string>() };
   }
 }

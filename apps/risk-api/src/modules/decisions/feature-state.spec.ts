@@ -1,0 +1,63 @@
+import { Transaction } from '@vigil/contracts';
+import { JsonLogger } from '@vigil/platform';
+import pino from 'pino';
+
+import { computeFeatures } from '../features';
+import { syntheticHistory } from '../features/testing/synthetic-history';
+import { DecisionRepository, StoredTransaction } from './decision.repository';
+import { FeatureState } from './feature-state';
+
+/** Postgres as FeatureState sees it: transactions in storage order, written by any instance. */
+class StoredTransactions {
+  readonly rows: StoredTransaction[] = [];
+
+  store(transactions: Transaction[]) {
+    for (const transaction of transactions) this.rows.push({ transaction, ingestSeq: this.rows.length + 1 });
+  }
+
+  asRepository(): DecisionRepository {
+    return {
+      loadHistory: async () => [...this.rows],
+      loadSince: async (seq: number) => this.rows.filter((row) => row.ingestSeq > seq),
+    } as unknown as DecisionRepository;
+  }
+}
+
+const logger = new JsonLogger(pino({ level: 'silent' }));
+
+describe(FeatureState.name, () => {
+  const history = syntheticHistory({ seed: 7, transactions: 600, accounts: 60, start: Date.UTC(2026, 10, 1), days: 3, lateShare: 0.05, maxLatenessMs: 3_600_000, patterns: 2 }).slice(0, 600);
+  const expected = computeFeatures(history);
+
+  it('computes what an uninterrupted run computes when other instances store part of the history (a rebalance)', async () => {
+    const storage = new StoredTransactions();
+    const sut = new FeatureState(storage.asRepository(), logger);
+    const mine: { index: number; features: Record<string, number> }[] = [];
+
+    // Batches of 20 alternate between this instance and another one that owns other partitions.
+    for (let start = 0; start < history.length; start += 20) {
+      const batch = history.slice(start, start + 20);
+      if ((start / 20) % 2 === 0) {
+        const vectors = await sut.serially(() => sut.process(batch));
+        vectors.forEach((features, i) => mine.push({ index: start + i, features }));
+      }
+      storage.store(batch);
+    }
+
+    expect(mine.length).toBe(300);
+    for (const { index, features } of mine) expect(features).toEqual(expected[index]);
+  });
+
+  it('rebuilds from storage after a failed batch, forgetting what was never stored', async () => {
+    const storage = new StoredTransactions();
+    const sut = new FeatureState(storage.asRepository(), logger);
+    await sut.serially(() => sut.process(history.slice(0, 100)));
+    storage.store(history.slice(0, 100));
+
+    await sut.serially(() => sut.process(history.slice(100, 200))); // seen, then the save fails
+    sut.invalidate();
+    const retried = await sut.serially(() => sut.process(history.slice(100, 200)));
+
+    expect(retried).toEqual(expected.slice(100, 200));
+  });
+});
