@@ -7,3 +7,4 @@ export * from './kafka';
 export * from './logging';
 export * from './metrics';
 export * from './errors/assert-unreachable';
+export * from './http/pagination';

@@ -1,5 +1,5 @@
 import { Correlation } from '../logging';
-import { AuditLog, decodeCursor, encodeCursor } from './audit-log.service';
+import { AuditLog, decodeAuditCursor, encodeAuditCursor } from './audit-log.service';
 import { AuditLogRecord } from './auth.entities';
 import { AuthErrorCode } from './auth.exception';
 import { AuditRepository, AuditRow } from './audit.repository';
@@ -68,6 +68,6 @@ describe('audit cursors', () => {
   it('round-trip a microsecond position', () => {
     const position = { occurredAt: '2026-11-22T12:00:00.123456Z', id: '00000000-0000-4000-8000-000000000001' };
 
-    expect(decodeCursor(encodeCursor(position))).toEqual(position);
+    expect(decodeAuditCursor(encodeAuditCursor(position))).toEqual(position);
   });
 });

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { decodeCursor, encodeCursor } from '../http/pagination';
 import { Correlation } from '../logging';
 import { AuditLogRecord } from './auth.entities';
 import { AuthErrorCode, AuthException } from './auth.exception';
@@ -72,27 +73,20 @@ export class AuditLog {
 
   /** Newest first, `limit` at a time, resumed from `cursor`. */
   async page(query: AuditQuery): Promise<AuditPage> {
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const before = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
     const rows = await this.repository.find({ ...query, before, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { items: page.map((row) => row.entry), nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last.position) : null };
+    return { items: page.map((row) => row.entry), nextCursor: rows.length > query.limit && last !== undefined ? encodeAuditCursor(last.position) : null };
   }
 }
 
-export function encodeCursor(position: AuditPosition): string {
-  return Buffer.from(JSON.stringify([position.occurredAt, position.id])).toString('base64url');
+export function encodeAuditCursor(position: AuditPosition): string {
+  return encodeCursor([position.occurredAt, position.id]);
 }
 
-export function decodeCursor(cursor: string): AuditPosition {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2) {
-      const [occurredAt, id] = parsed as unknown[];
-      if (typeof occurredAt === 'string' && CURSOR_TIME.test(occurredAt) && typeof id === 'string' && UUID.test(id)) return { occurredAt, id };
-    }
-  } catch {
-    // falls through to the refusal
-  }
+export function decodeAuditCursor(cursor: string): AuditPosition {
+  const [occurredAt, id] = (decodeCursor(cursor, ['string', 'string']) ?? []) as string[];
+  if (occurredAt !== undefined && CURSOR_TIME.test(occurredAt) && UUID.test(id)) return { occurredAt, id };
   throw new AuthException(AuthErrorCode.InvalidCursor, 'cursor is not one this endpoint returned');
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { decodeCursor, encodeCursor, Page } from '@vigil/platform';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { decodeCursor, encodeCursor } from './cursor';
 import { AlertQueryDto } from './dto/alert-query.dto';
 import { CaseQueryDto, CaseStatus, UpdateCaseDto } from './dto/case.dto';
 import { Disposition } from './dto/disposition.dto';
@@ -18,11 +18,6 @@ export interface AlertSummary {
   disposition: Disposition | null;
   caseId: string | null;
   createdAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 export interface FlowEdge {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, AuthenticatedUser } from '@vigil/platform';
+import { AuditLog, AuthenticatedUser, Page } from '@vigil/platform';
 
-import { AlertRepository, AlertSummary, CaseSummary, FlowEdge, Page } from './alert.repository';
+import { AlertRepository, AlertSummary, CaseSummary, FlowEdge } from './alert.repository';
 import { alertsError, AlertsErrorCode } from './alerts.exception';
 import { AlertQueryDto } from './dto/alert-query.dto';
 import { CaseQueryDto, UpdateCaseDto } from './dto/case.dto';

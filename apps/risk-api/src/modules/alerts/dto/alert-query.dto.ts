@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '@vigil/platform';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export const ALERT_SORTS = ['score', 'created'] as const;
 
-export class AlertQueryDto {
+export class AlertQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] })
   @IsOptional()
   @IsIn(['OPEN', 'CLOSED'])
@@ -50,17 +51,4 @@ export class AlertQueryDto {
   @IsIn(ALERT_SORTS)
   sort: (typeof ALERT_SORTS)[number] = 'score';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
 }

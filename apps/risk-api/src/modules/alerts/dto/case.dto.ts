@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '@vigil/platform';
+import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 
 export const CASE_STATUSES = ['OPEN', 'IN_PROGRESS', 'CLOSED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export class CaseQueryDto {
+export class CaseQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
   @IsOptional()
   @IsIn(CASE_STATUSES)
@@ -23,19 +23,6 @@ export class CaseQueryDto {
   @Length(1, 128)
   assignee?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
 }
 
 export class UpdateCaseDto {
