@@ -105,13 +105,19 @@ describe('the analysts’ API', () => {
     expect((await audit('case.update')).map((e) => e.subjectId)).toContain(found.id);
   });
 
-  it('refuses a rule set that reads an unknown feature, naming where', async () => {
+  it('refuses a rule set that reads an unknown feature, naming where; deletes drafts only', async () => {
     const draft = {
       typologies: [{ id: 'velocity', name: 'Velocity', reviewThreshold: 0.5, blockThreshold: 0.9, rules: [{ id: 'V-1', name: 'Busy hour', expression: 'orig_count_1h > 5 and orig_cnt_24h > 9', score: 0.6 }] }],
     };
 
     const res = await api('POST', '/rule-sets', tokens.admin, draft);
 
+    const kept = await api('POST', '/rule-sets', tokens.admin, { typologies: [] });
+    const deleted = await fetch(`${baseUrl}/rule-sets/${kept.body.version}`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.admin}` } });
+    const gone = await api('GET', `/rule-sets/${kept.body.version}`, tokens.viewer);
+    const activeStays = await fetch(`${baseUrl}/rule-sets/1`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.admin}` } });
+
+    expect([kept.status, deleted.status, gone.status, activeStays.status]).toEqual([201, 204, 404, 409]);
     expect(res.status).toBe(400);
     expect(res.body.problems[0]).toMatchObject({ path: 'typologies[0].rules[0].expression', position: { line: 1, column: 23 }, suggestion: 'orig_count_24h' });
     expect((await api('POST', '/rule-sets', tokens.analyst, draft)).status).toBe(403);

@@ -74,6 +74,16 @@ export class RuleSetRepository {
     });
   }
 
+  /** Deletes a draft (its shadow decisions go with it). False if `version` is not a draft. */
+  async deleteDraft(version: number, run: (manager: EntityManager) => Promise<void>): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [deleted] = (await manager.query(`DELETE FROM "risk"."rule_set" WHERE "version" = $1 AND "status" = 'draft' RETURNING "version"`, [version])) as [unknown[], number];
+      if (deleted.length === 0) return false;
+      await run(manager);
+      return true;
+    });
+  }
+
   /** On a new database: the shipped rule set becomes version 1, active. */
   async seedIfEmpty(ruleSet: RuleSet): Promise<boolean> {
     const inserted = (await this.db.query(

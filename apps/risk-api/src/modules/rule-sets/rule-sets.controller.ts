@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@vigil/platform';
 import { IsArray, IsBoolean } from 'class-validator';
@@ -48,6 +48,14 @@ export class RuleSetsController {
   @ApiOperation({ summary: 'Make a draft the active rule set (the previous one retires)' })
   activate(@Param('version', ParseIntPipe) version: number, @CurrentUser() user: AuthenticatedUser) {
     return this.ruleSets.activate(version, user);
+  }
+
+  @Delete(':version')
+  @Roles('admin')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a draft (active and retired versions stay: decisions were made with them)' })
+  remove(@Param('version', ParseIntPipe) version: number, @CurrentUser() user: AuthenticatedUser) {
+    return this.ruleSets.deleteDraft(version, user);
   }
 
   @Put(':version/shadow')

@@ -17,7 +17,7 @@ export function ruleSetsError(code: RuleSetsErrorCode, version?: number, problem
     case RuleSetsErrorCode.NotFound:
       return new NotFoundException({ code, message: `rule set version ${version} does not exist` });
     case RuleSetsErrorCode.NotADraft:
-      return new ConflictException({ code, message: `rule set version ${version} is not a draft (only drafts can be activated or shadowed)` });
+      return new ConflictException({ code, message: `rule set version ${version} is not a draft (only drafts can be activated, shadowed or deleted)` });
     default:
       return assertUnreachable(code);
   }

@@ -78,6 +78,15 @@ export class RuleSetsService implements OnApplicationBootstrap {
     return this.afterChange(done, version);
   }
 
+  /** Only drafts can go: active and retired versions are what past decisions were made with. */
+  async deleteDraft(version: number, user: AuthenticatedUser): Promise<void> {
+    const done = await this.repository.deleteDraft(version, (manager) =>
+      this.audit.record(user, { action: 'rule_set.delete', subjectType: 'rule_set', subjectId: String(version) }, manager),
+    );
+    if (!done) this.fail((await this.repository.find(version)) ? RuleSetsErrorCode.NotADraft : RuleSetsErrorCode.NotFound, version);
+    this.cache = undefined;
+  }
+
   private async afterChange(done: boolean, version: number): Promise<StoredRuleSet> {
     if (!done) return this.fail((await this.repository.find(version)) ? RuleSetsErrorCode.NotADraft : RuleSetsErrorCode.NotFound, version);
     this.cache = undefined;
