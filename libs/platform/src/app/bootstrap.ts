@@ -53,9 +53,16 @@ export async function bootstrapService<E extends PlatformEnv>(definition: Servic
       process.exit(1);
     }, env.SHUTDOWN_TIMEOUT_MS).unref();
     app.get(HealthService).startDraining();
-    await app.close();
-    logger.info('stopped');
-    process.exit(0);
+    let code = 0;
+    try {
+      await app.close();
+      logger.info('stopped');
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      code = 1;
+    }
+    // Exit only once the log lines are out: a pipe may still hold them.
+    logger.flush(() => process.exit(code));
   };
   process.once('SIGTERM', (signal) => void stop(signal));
   process.once('SIGINT', (signal) => void stop(signal));
