@@ -2,6 +2,7 @@ import { compile } from './compile';
 import { describeExpressionErrorCode, ExpressionError, ExpressionErrorCode, formatExpressionError } from './expression.exception';
 import { SourcePosition } from './source-position';
 import { ExpressionSchema, ExpressionValues } from './value-types';
+import { errorOf } from './testing/error-of';
 
 const schema: ExpressionSchema = { 'tx.amount': 'number', 'tx.currency': 'string', n1: 'number', orig_count_1h: 'number' };
 
@@ -32,16 +33,6 @@ const CASES: Case[] = [
   { code: ExpressionErrorCode.MissingValue, source: 'n1 > 1 or orig_count_1h > 2', values: { n1: 0 }, position: { offset: 10, line: 1, column: 11, length: 13 } },
   { code: ExpressionErrorCode.InvalidValue, source: '1 < n1', values: { n1: '5' }, position: { offset: 4, line: 1, column: 5, length: 2 } },
 ];
-
-function errorOf(act: () => unknown): ExpressionError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error('expected an ExpressionError');
-}
 
 describe(ExpressionError.name, () => {
   it('has a case below for every code', () => {

@@ -2,18 +2,9 @@ import { compile, tryCompile } from './compile';
 import { ExpressionError, ExpressionErrorCode } from './expression.exception';
 import { EXPRESSION_LIMITS } from './limits';
 import { ExpressionSchema, ExpressionValues } from './value-types';
+import { errorOf } from './testing/error-of';
 
 const schema: ExpressionSchema = { n: 'number', b: 'boolean', s: 'string' };
-
-function errorOf(act: () => unknown): ExpressionError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error('expected an ExpressionError');
-}
 
 describe(compile.name, () => {
   describe('size limits', () => {

@@ -1,6 +1,7 @@
 import { ExpressionNode } from './ast';
 import { ExpressionError, ExpressionErrorCode } from './expression.exception';
 import { Parser } from './parser';
+import { errorOf } from './testing/error-of';
 
 /** A fully parenthesised rendering that shows the tree's shape. */
 function shape(node: ExpressionNode): string {
@@ -25,16 +26,6 @@ function shape(node: ExpressionNode): string {
     case 'call':
       return `(${node.callee} ${node.args.map(shape).join(' ')})`;
   }
-}
-
-function errorOf(act: () => unknown): ExpressionError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error('expected an ExpressionError');
 }
 
 describe(Parser.name, () => {

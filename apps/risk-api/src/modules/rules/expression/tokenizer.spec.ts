@@ -1,15 +1,6 @@
 import { ExpressionError, ExpressionErrorCode } from './expression.exception';
 import { tokenize } from './tokenizer';
-
-function errorOf(act: () => unknown): ExpressionError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error('expected an ExpressionError');
-}
+import { errorOf } from './testing/error-of';
 
 describe(tokenize.name, () => {
   it('splits operators, names, literals and punctuation, ending with an end token', () => {
