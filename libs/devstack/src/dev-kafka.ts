@@ -22,6 +22,11 @@ export interface DevKafkaOptions {
   topics: readonly DevKafkaTopic[];
   /** The launcher binary (default: libs/devstack/build/dev-kafka). */
   binary?: string;
+  /**
+   * Its own process group, so a terminal's Ctrl-C does not stop it before the services that are
+   * still committing to it; the owner stops it last (it still dies with its parent).
+   */
+  detached?: boolean;
   /** How long to wait for the bootstrap list (default 10 s). */
   startTimeoutMs?: number;
   /** Receives the launcher's stderr lines (librdkafka warnings, `help` text) after startup. */
@@ -104,7 +109,7 @@ export class DevKafka {
     }
     const args = devKafkaArgs(options.brokers ?? 3, options.topics);
     const timeoutMs = options.startTimeoutMs ?? 10_000;
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: options.detached ?? false });
     // Writing to a launcher that just died raises EPIPE here; `closed` rejects the command instead.
     child.stdin.on('error', () => undefined);
 

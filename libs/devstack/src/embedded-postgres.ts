@@ -44,7 +44,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const server = spawn(
     join(nativeDir, 'bin', 'postgres'),
     ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: a terminal's Ctrl-C must not stop it under services still finishing their work.
+    { ...owner, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   server.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the whole platform on embedded defaults, until Ctrl-C.
- *   node libs/devstack/dist/platform-cli.js [--brokers N]
+ *   node libs/devstack/dist/platform-cli.js [--brokers N] [--no-simulators]
  * Addresses are printed and written to .devdata/platform.json (VIGIL_STATE_FILE overrides).
  */
 import { join } from 'node:path';
@@ -9,16 +9,17 @@ import { parseArgs } from 'node:util';
 
 import { PlatformRunner } from './platform/platform-runner';
 
-const { values } = parseArgs({ options: { brokers: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { brokers: { type: 'string', default: '3' }, 'no-simulators': { type: 'boolean', default: false } } });
 const brokers = Number(values.brokers);
 if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) {
-  process.stderr.write('usage: platform-cli [--brokers 1..9]\n');
+  process.stderr.write('usage: platform-cli [--brokers 1..9] [--no-simulators]\n');
   process.exit(2);
 }
 
 const log = (line: string) => process.stdout.write(`\x1b[1m[platform]\x1b[0m ${line}\n`);
 const runner = new PlatformRunner({
   brokers,
+  simulate: !values['no-simulators'],
   stateFile: process.env.VIGIL_STATE_FILE ?? join(__dirname, '..', '..', '..', '.devdata', 'platform.json'),
   log,
 });

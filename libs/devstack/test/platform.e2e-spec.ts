@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { Client } from 'pg';
+
 import { createTestDatabase, TestDatabase } from '../src/testing';
 import { PlatformState } from '../src/platform/platform-runner';
 import { descendantsOf, isAlive, listProcesses } from './process-tree';
@@ -72,10 +74,26 @@ describe('the platform command (npm start)', () => {
     expect(output).toContain(state.kafkaBrokers.join(','));
   });
 
+  it('streams simulated bank traffic that risk-api decides on', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      let decided = 0;
+      for (let tries = 0; tries < 120 && decided === 0; tries++) {
+        await sleep(250);
+        decided = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "risk"."decision"`)).rows[0].n;
+      }
+
+      expect(decided).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('stops everything on Ctrl-C and leaves no process behind', async () => {
     const pid = platform.pid as number;
     const started = descendantsOf(pid);
-    expect(started.length).toBeGreaterThanOrEqual(3); // two services and the broker
+    expect(started.length).toBeGreaterThanOrEqual(4); // two services, the broker and the simulator
 
     const exited = once(platform, 'exit');
     process.kill(-pid, 'SIGINT');

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,10 +16,13 @@ import { ServiceProcess } from './service-process';
 const REPO = join(__dirname, '..', '..', '..', '..');
 const DATABASE = 'vigil';
 const CREATE_USER_CLI = join(REPO, 'libs', 'platform', 'dist', 'auth', 'create-user-cli.js');
+const SIMULATOR_CLI = join(REPO, 'apps', 'risk-api', 'dist', 'simulator', 'cli.js');
 const DEV_ADMIN = 'admin';
 
 export interface PlatformOptions {
   brokers: number;
+  /** Stream simulated traffic into the platform once it is up. */
+  simulate: boolean;
   /** Where the running platform's addresses are written for tools and tests to find. */
   stateFile: string;
   log: (line: string) => void;
@@ -40,6 +44,7 @@ export class PlatformRunner {
   private kafka?: DevKafka;
   private postgres?: PostgresServer;
   private services: ServiceProcess[] = [];
+  private simulator?: ChildProcess;
   private stopped?: Promise<void>;
 
   constructor(private readonly options: PlatformOptions) {}
@@ -47,7 +52,7 @@ export class PlatformRunner {
   async start(): Promise<PlatformState> {
     const { log } = this.options;
     log(`starting the development Kafka broker (${this.options.brokers} brokers)`);
-    this.kafka = await DevKafka.start({ brokers: this.options.brokers, topics: [...TOPIC_SPECS] });
+    this.kafka = await DevKafka.start({ brokers: this.options.brokers, topics: [...TOPIC_SPECS], detached: true });
 
     const databaseUrl = await this.database();
     log('running migrations');
@@ -68,6 +73,7 @@ export class PlatformRunner {
     }
     await Promise.all(this.services.map((service) => service.waitUntilReady(90_000)));
     this.explainLogin(admins);
+    if (this.options.simulate) this.startSimulator(this.kafka.brokers);
 
     const state: PlatformState = {
       services: Object.fromEntries(this.services.map((s) => [s.name, s.url])),
@@ -114,6 +120,20 @@ export class PlatformRunner {
     log(`  curl -s ${url}/auth/me -H "authorization: Bearer $TOKEN"`);
   }
 
+  /**
+   * Bank traffic for the services to work on: a fresh seed each run (the same seed would repeat
+   * txIds, which the platform rightly ignores), a month of simulated activity at 20 tx/s.
+   */
+  private startSimulator(brokers: string[]) {
+    const seed = randomInt(2 ** 31);
+    this.options.log(`streaming simulated bank traffic into transactions (seed ${seed}, 20 tx/s; npm run sim:transactions -- --help)`);
+    this.simulator = spawn(
+      process.execPath,
+      [SIMULATOR_CLI, '--kafka', brokers.join(','), '--rate', '20', '--seed', String(seed), '--accounts', '500', '--days', '30', '--quiet'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  }
+
   private async database(): Promise<string> {
     if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
     this.postgres = await resolvePostgres({ dataDir: join(REPO, '.devdata', 'postgres') });
@@ -128,6 +148,12 @@ export class PlatformRunner {
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      const simulator = this.simulator;
+      if (simulator && simulator.exitCode === null && simulator.signalCode === null) {
+        const exited = once(simulator, 'exit');
+        simulator.kill('SIGTERM');
+        await exited;
+      }
       await Promise.all(this.services.map((service) => service.stop(20_000)));
       await this.kafka?.stop();
       await this.postgres?.stop().catch(() => undefined); // already stopping if Ctrl-C reached it too
