@@ -37,7 +37,7 @@ export class DecisionPipeline {
 
   async decide(accepted: AcceptedTransaction[]): Promise<void> {
     const unique = firstOfEachTxId(accepted);
-    const stored = await this.repository.findStored(unique.map(({ transaction }) => transaction.txId));
+    const stored = await this.repository.findDecided(unique.map(({ transaction }) => transaction.txId));
     this.metrics.duplicates.inc(accepted.length - unique.length + stored.size);
     // Decided before a crash or a failed send, but never acknowledged by Kafka: the outbox finds out.
     if ([...stored.values()].some((decision) => !decision.published)) this.outbox.expectRecovery();

@@ -11,12 +11,6 @@ export interface StoredTransaction {
   ingestSeq: number;
 }
 
-/** A decision already stored, and whether Kafka has acknowledged it. */
-export interface StoredDecision {
-  message: RiskDecisionMessage;
-  published: boolean;
-}
-
 /**
  * The decision pipeline's storage (STYLE R2: the service sees this port, never the driver).
  * Writes are idempotent on tx_id, and a batch is stored in one transaction, so a crash leaves
@@ -26,16 +20,14 @@ export interface StoredDecision {
 export class DecisionRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The stored decisions among `txIds`. */
-  async findStored(txIds: string[]): Promise<Map<string, StoredDecision>> {
+  /** Which of `txIds` are already decided, each with whether Kafka acknowledged its decision. */
+  async findDecided(txIds: string[]): Promise<Map<string, { published: boolean }>> {
     if (txIds.length === 0) return new Map();
-    const rows = (await this.db.query(
-      `SELECT d."tx_id", d."decision", d."score", d."rule_set_version", d."rule_hits", d."model", d."top_features",
-              d."processed_at", d."latency_ms", d."published_at" IS NOT NULL AS "published"
-         FROM "risk"."decision" d WHERE d."tx_id" = ANY($1)`,
-      [txIds],
-    )) as DecisionRow[];
-    return new Map(rows.map((row) => [row.tx_id, { message: toMessage(row), published: row.published }]));
+    const rows = (await this.db.query(`SELECT "tx_id", "published_at" IS NOT NULL AS "published" FROM "risk"."decision" WHERE "tx_id" = ANY($1)`, [txIds])) as {
+      tx_id: string;
+      published: boolean;
+    }[];
+    return new Map(rows.map((row) => [row.tx_id, { published: row.published }]));
   }
 
   /** Decisions stored but not acknowledged by Kafka (a crash or a failed send came between). */
@@ -107,7 +99,6 @@ interface DecisionRow {
   top_features: RiskDecisionMessage['topFeatures'];
   processed_at: Date;
   latency_ms: string;
-  published: boolean;
 }
 
 function toMessage(row: DecisionRow): RiskDecisionMessage {
