@@ -5,7 +5,7 @@ import { Kafka } from 'kafkajs';
 import { Logger } from 'pino';
 import { DataSource, DataSourceOptions } from 'typeorm';
 
-import { authEntities, AuthModule, AuthSchema, Public, Role, SERVICE_ROLES } from '../auth';
+import { authEntities, AuthModule, AuthSchema, Role, SERVICE_ROLES } from '../auth';
 import { PlatformEnv } from '../config';
 import { databaseOptions, PostgresReadiness } from '../database';
 import { HealthController, HealthService, READINESS_CHECKS } from '../health';
@@ -35,10 +35,6 @@ export interface PlatformModuleOptions {
   /** The service's roles, lowest first: SERVICE_ROLES[schema] (risk: viewer, analyst, admin; defect: viewer, engineer, admin). */
   roles: readonly Role[];
 }
-
-// Probes and scrapes answer without a token: orchestrators and Prometheus carry none.
-Public()(HealthController);
-Public()(MetricsController);
 
 /**
  * What every service stands on: Postgres, Kafka (producer, consumer group, dead letters), health,

@@ -2,10 +2,13 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { Public } from '../auth/auth.decorators';
 import { HealthService } from './health.service';
 import { ReadinessReport } from './readiness';
 
 @ApiTags('health')
+// Probes and scrapes answer without a token: orchestrators and Prometheus carry none.
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
