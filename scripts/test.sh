@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# ts-jest only transpiles; the specs and their helpers are type-checked here.
+npx tsc -p tsconfig.jest.json
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 status=0

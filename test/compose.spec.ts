@@ -34,6 +34,7 @@ interface Dependency {
 interface Service {
   image?: string;
   build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> };
+  profiles?: string[];
   extends?: { service: string; file?: string };
   healthcheck?: { test?: string | string[]; disable?: boolean };
   depends_on?: string[] | Record<string, Dependency>;
@@ -210,6 +211,8 @@ function dependencyCycle(services: Record<string, Service>): string[] {
 function restartViolations(services: Record<string, Service>, shots: Set<string>): string[] {
   return Object.entries(services).flatMap(([name, service]) => {
     if (shots.has(name)) return service.restart === undefined || service.restart === 'no' ? [] : [`${name} (one-shot): restart ${service.restart}`];
+    // A simulator runs a finite stream: rerun it if it crashed, not once it is done.
+    if (service.profiles?.includes('simulators')) return service.restart === 'on-failure' ? [] : [`${name} (simulator): restart ${service.restart ?? 'missing'}`];
     return service.restart === 'unless-stopped' || service.restart === 'always' ? [] : [`${name}: restart ${service.restart ?? 'missing'}`];
   });
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import { backends, cudaStatus, deviceInfo, windowAggregates } from '@vigil/native-gpu';
 
-import type { CudaLaunchOptions, WindowAggregatesInput } from '../lib/window-agg';
+import type { CudaLaunchOptions } from '../lib/window-agg';
 import { loadBinding } from '../lib/loader';
 import { expectAggregatesClose, INTEGER_TOLERANCES, REAL_TOLERANCES } from './helpers/expect-close';
 import { input, randomStream } from './helpers/random';

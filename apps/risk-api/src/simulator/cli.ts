@@ -3,7 +3,7 @@ import { DAY } from './model';
 import { simulate, startInstant } from './generate';
 import { CliOptions, parseArgs, USAGE, UsageError } from './options';
 import { Progress } from './progress';
-import { JsonlSink, KafkaSink, Sink, TruthSink } from './sinks';
+import { HeartbeatSink, JsonlSink, KafkaSink, Sink, TruthSink } from './sinks';
 
 /** Runs the simulator with parsed options; resolves with the number of transactions written. */
 export async function run(options: CliOptions, stopped: () => boolean = () => false): Promise<number> {
@@ -12,6 +12,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     if (options.out !== undefined) sinks.push(new JsonlSink(options.out));
     if (options.truth !== undefined) sinks.push(new TruthSink(options.truth));
     if (options.kafka) sinks.push(await KafkaSink.connect(options.kafka.brokers, options.kafka.topic, options.kafka.rate));
+    if (options.heartbeat !== undefined) sinks.push(new HeartbeatSink(options.heartbeat));
     const progress = options.quiet ? undefined : new Progress(process.stderr);
     const from = startInstant(options.simulation.start);
     const span = options.simulation.days * DAY;

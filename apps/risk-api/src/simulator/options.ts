@@ -10,6 +10,7 @@ export interface CliOptions {
   out?: string;
   truth?: string;
   kafka?: { brokers: string[]; topic: string; rate: number };
+  heartbeat?: string;
   quiet: boolean;
   help: boolean;
 }
@@ -40,6 +41,7 @@ Output (at least one; default --out -)
   --kafka BROKERS      stream to Kafka (comma-separated host:port), keyed by originator account
   --topic NAME         Kafka topic (default transactions)
   --rate N             transactions per second to Kafka (default 200; 0 = as fast as possible)
+  --heartbeat FILE     rewrite FILE about every second while sending (for container healthchecks)
   --quiet              no progress on stderr
   --help               this text
 
@@ -49,7 +51,7 @@ Examples
   npm run sim:transactions -- --kafka localhost:9092 --rate 500 --days 2 --intensity 5
 `;
 
-const FLAGS = ['seed', 'accounts', 'days', 'start', 'patterns', 'intensity', 'decoys', 'out', 'truth', 'kafka', 'topic', 'rate'] as const;
+const FLAGS = ['seed', 'accounts', 'days', 'start', 'patterns', 'intensity', 'decoys', 'out', 'truth', 'kafka', 'topic', 'rate', 'heartbeat'] as const;
 const SWITCHES = ['quiet', 'help'] as const;
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -138,6 +140,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...(out !== undefined ? { out } : {}),
     ...(truth !== undefined ? { truth } : {}),
     ...(brokers !== undefined ? { kafka: { brokers: brokers.split(','), topic, rate } } : {}),
+    ...(values.has('heartbeat') ? { heartbeat: values.get('heartbeat') as string } : {}),
     quiet: switches.has('quiet'),
     help: switches.has('help'),
   };

@@ -1,5 +1,5 @@
 import { compile, tryCompile } from './compile';
-import { ExpressionError, ExpressionErrorCode } from './expression.exception';
+import { ExpressionErrorCode } from './expression.exception';
 import { EXPRESSION_LIMITS } from './limits';
 import { ExpressionSchema, ExpressionValues } from './value-types';
 import { errorOf } from './testing/error-of';

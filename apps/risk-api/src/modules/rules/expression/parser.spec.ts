@@ -1,5 +1,5 @@
 import { ExpressionNode } from './ast';
-import { ExpressionError, ExpressionErrorCode } from './expression.exception';
+import { ExpressionErrorCode } from './expression.exception';
 import { Parser } from './parser';
 import { errorOf } from './testing/error-of';
 

@@ -1,4 +1,4 @@
-import { ExpressionError, ExpressionErrorCode } from './expression.exception';
+import { ExpressionErrorCode } from './expression.exception';
 import { tokenize } from './tokenizer';
 import { errorOf } from './testing/error-of';
 
