@@ -82,11 +82,15 @@ export class CameraScene {
     const lum = new Float32Array(W * H);
     const onPart = new Uint8Array(W * H);
     const offset = speed * frame;
+    const period = this.beltPeriod;
+    const belt = this.belt;
+    const u0 = (((dx + offset) % period) + period) % period;
     for (let y = 0; y < H; y++) {
-      const row = (y + dy + MAX_SHAKE) * this.beltPeriod;
-      for (let x = 0; x < W; x++) {
-        const u = (((x + dx + offset) % this.beltPeriod) + this.beltPeriod) % this.beltPeriod;
-        lum[y * W + x] = this.belt[row + u];
+      const row = (y + dy + MAX_SHAKE) * period;
+      let u = u0;
+      for (let x = 0, i = y * W; x < W; x++, i++) {
+        lum[i] = belt[row + u];
+        if (++u === period) u = 0;
       }
     }
 
@@ -107,31 +111,40 @@ export class CameraScene {
         tex = partTexture(part);
         this.textures.set(part.index, tex);
       }
-      for (let ly = 0; ly < part.h; ly++) {
-        const y = py + ly - dy;
-        if (y < 0 || y >= H) continue;
-        for (let lx = 0; lx < part.w; lx++) {
-          const x = px + lx - dx;
-          if (x < 0 || x >= W) continue;
-          const t = tex[ly * part.w + lx];
+      const defect = part.defect;
+      const lx0 = Math.max(0, dx - px);
+      const lx1 = Math.min(part.w, W + dx - px);
+      for (let ly = Math.max(0, dy - py); ly < Math.min(part.h, H + dy - py); ly++) {
+        const row = (py + ly - dy) * W + px - dx;
+        const texRow = ly * part.w;
+        for (let lx = lx0; lx < lx1; lx++) {
+          const t = tex[texRow + lx];
           if (t < 0) continue;
-          const shade = part.defect ? defectShade(part.defect, lx + 0.5, ly + 0.5, frame) : 0;
-          lum[y * W + x] = t + shade;
-          onPart[y * W + x] = 1;
+          lum[row + lx] = defect ? t + defectShade(defect, lx + 0.5, ly + 0.5, frame) : t;
+          onPart[row + lx] = 1;
         }
       }
     }
 
     const gain = this.gain(frame);
-    const noise = Rng.derive(this.options.seed, `noise:${this.options.camera}:${frame}`);
+    const table = noiseTable();
+    const pick = Rng.derive(this.options.seed, `noise:${this.options.camera}:${frame}`);
+    let n = pick.int(0, NOISE_SIZE - 1);
+    const step = 2 * pick.int(0, 255) + 1; // odd: walks the whole table
     const out = new Uint8Array(W * H * channels);
     for (let i = 0; i < W * H; i++) {
       const base = lum[i] * gain;
       if (channels === 1) {
-        out[i] = clamp(base + 7 * (noise.float() + noise.float() - 1));
+        out[i] = clamp(base + table[n]);
+        n = (n + step) & MASK;
       } else {
         const tint = onPart[i] ? PART_TINT : BELT_TINT;
-        for (let c = 0; c < 3; c++) out[3 * i + c] = clamp(base * tint[c] + 7 * (noise.float() + noise.float() - 1));
+        out[3 * i] = clamp(base * tint[0] + table[n]);
+        n = (n + step) & MASK;
+        out[3 * i + 1] = clamp(base * tint[1] + table[n]);
+        n = (n + step) & MASK;
+        out[3 * i + 2] = clamp(base * tint[2] + table[n]);
+        n = (n + step) & MASK;
       }
     }
     return out;
@@ -140,4 +153,18 @@ export class CameraScene {
   private lastFrame = -1;
 }
 
-const clamp = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+/** Sensor noise: a fixed table of triangular samples (±7 levels), read from a random start and stride per frame. */
+const NOISE_SIZE = 1 << 20;
+const MASK = NOISE_SIZE - 1;
+let noiseSamples: Float32Array | undefined;
+function noiseTable(): Float32Array {
+  if (!noiseSamples) {
+    const rng = new Rng(0x5e4502);
+    noiseSamples = new Float32Array(NOISE_SIZE);
+    for (let i = 0; i < NOISE_SIZE; i++) noiseSamples[i] = 7 * (rng.float() + rng.float() - 1);
+  }
+  return noiseSamples;
+}
+
+/** Uint8Array stores truncate: +0.5 rounds; the array itself clamps nothing, so clamp first. */
+const clamp = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5);
