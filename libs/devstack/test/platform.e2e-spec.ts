@@ -93,7 +93,7 @@ describe('the platform command (npm start)', () => {
   it('stops everything on Ctrl-C and leaves no process behind', async () => {
     const pid = platform.pid as number;
     const started = descendantsOf(pid);
-    expect(started.length).toBeGreaterThanOrEqual(4); // two services, the broker and the simulator
+    expect(started.length).toBeGreaterThanOrEqual(5); // two services, the broker and two simulators
 
     const exited = once(platform, 'exit');
     process.kill(-pid, 'SIGINT');

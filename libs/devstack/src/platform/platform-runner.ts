@@ -16,7 +16,8 @@ import { ServiceProcess } from './service-process';
 const REPO = join(__dirname, '..', '..', '..', '..');
 const DATABASE = 'vigil';
 const CREATE_USER_CLI = join(REPO, 'libs', 'platform', 'dist', 'auth', 'create-user-cli.js');
-const SIMULATOR_CLI = join(REPO, 'apps', 'risk-api', 'dist', 'simulator', 'cli.js');
+const TRANSACTION_SIMULATOR = join(REPO, 'apps', 'risk-api', 'dist', 'simulator', 'cli.js');
+const CAMERA_SIMULATOR = join(REPO, 'apps', 'defect-inspector', 'dist', 'simulator', 'cli.js');
 const DEV_ADMIN = 'admin';
 
 export interface PlatformOptions {
@@ -44,7 +45,7 @@ export class PlatformRunner {
   private kafka?: DevKafka;
   private postgres?: PostgresServer;
   private services: ServiceProcess[] = [];
-  private simulator?: ChildProcess;
+  private simulators: ChildProcess[] = [];
   private stopped?: Promise<void>;
 
   constructor(private readonly options: PlatformOptions) {}
@@ -73,7 +74,7 @@ export class PlatformRunner {
     }
     await Promise.all(this.services.map((service) => service.waitUntilReady(90_000)));
     this.explainLogin(admins);
-    if (this.options.simulate) this.startSimulator(this.kafka.brokers);
+    if (this.options.simulate) this.startSimulators(this.kafka.brokers);
 
     const state: PlatformState = {
       services: Object.fromEntries(this.services.map((s) => [s.name, s.url])),
@@ -121,17 +122,20 @@ export class PlatformRunner {
   }
 
   /**
-   * Bank traffic for the services to work on: a fresh seed each run (the same seed would repeat
-   * txIds, which the platform rightly ignores), a month of simulated activity at 20 tx/s.
+   * Traffic for the services to work on, with a fresh seed each run (the same seed would repeat
+   * txIds, which the platform rightly ignores): a month of bank activity at 20 tx/s, and two line
+   * cameras at 10 fps for an hour.
    */
-  private startSimulator(brokers: string[]) {
-    const seed = randomInt(2 ** 31);
-    this.options.log(`streaming simulated bank traffic into transactions (seed ${seed}, 20 tx/s; npm run sim:transactions -- --help)`);
-    this.simulator = spawn(
-      process.execPath,
-      [SIMULATOR_CLI, '--kafka', brokers.join(','), '--rate', '20', '--seed', String(seed), '--accounts', '500', '--days', '30', '--quiet'],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+  private startSimulators(brokers: string[]) {
+    const seed = String(randomInt(2 ** 31));
+    const kafka = brokers.join(',');
+    this.options.log(`streaming simulated traffic (seed ${seed}): bank transactions at 20 tx/s, 2 cameras at 10 fps (npm run sim:transactions|sim:cameras -- --help)`);
+    const run = (cli: string, args: string[]) =>
+      spawn(process.execPath, [cli, '--kafka', kafka, '--seed', seed, '--quiet', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    this.simulators = [
+      run(TRANSACTION_SIMULATOR, ['--rate', '20', '--accounts', '500', '--days', '30']),
+      run(CAMERA_SIMULATOR, ['--cameras', '2', '--fps', '10', '--seconds', '3600']),
+    ];
   }
 
   private async database(): Promise<string> {
@@ -148,12 +152,14 @@ export class PlatformRunner {
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
-      const simulator = this.simulator;
-      if (simulator && simulator.exitCode === null && simulator.signalCode === null) {
-        const exited = once(simulator, 'exit');
-        simulator.kill('SIGTERM');
-        await exited;
-      }
+      const running = this.simulators.filter((simulator) => simulator.exitCode === null && simulator.signalCode === null);
+      await Promise.all(
+        running.map((simulator) => {
+          const exited = once(simulator, 'exit');
+          simulator.kill('SIGTERM');
+          return exited;
+        }),
+      );
       await Promise.all(this.services.map((service) => service.stop(20_000)));
       await this.kafka?.stop();
       await this.postgres?.stop().catch(() => undefined); // already stopping if Ctrl-C reached it too
