@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { HeartbeatFile } from '@vigil/platform';
+
 import { frameCount, simulate, truth } from './generate';
 import { CliOptions, parseArgs, USAGE, UsageError } from './options';
 import { Progress } from './progress';
@@ -9,6 +11,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
   const sim = options.simulation;
   if (options.truth !== undefined) await writeTruth(options.truth, truth(sim));
   const sinks: Sink[] = [];
+  const heartbeat = options.heartbeat === undefined ? undefined : new HeartbeatFile(options.heartbeat);
   try {
     if (options.out !== undefined) sinks.push(new DirectorySink(options.out));
     if (options.kafka) sinks.push(await KafkaSink.connect(options.kafka.brokers, options.kafka.topic, options.kafka.pace));
@@ -19,6 +22,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     for (const frame of simulate(sim)) {
       if (stopped()) break;
       for (const sink of sinks) await sink.write(frame);
+      heartbeat?.beat();
       count++;
       if (progress && count % 16 === 0) progress.update((frame.tick + 1) / ticks, count);
     }
@@ -26,6 +30,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     return count;
   } finally {
     for (const sink of sinks) await sink.close();
+    heartbeat?.close();
   }
 }
 

@@ -11,6 +11,7 @@ export interface CliOptions {
   truth?: string;
   /** `pace`: send at the capture times (real time at the fps); false: as fast as possible. */
   kafka?: { brokers: string[]; topic: string; pace: boolean };
+  heartbeat?: string;
   quiet: boolean;
   help: boolean;
 }
@@ -47,6 +48,7 @@ Output (at least one)
                        paced in real time at the fps
   --topic NAME         Kafka topic (default camera.frames)
   --as-fast-as-possible  with --kafka: no pacing
+  --heartbeat FILE     rewrite FILE about every second while sending (for container healthchecks)
   --quiet              no progress on stderr
   --help               this text
 
@@ -56,7 +58,7 @@ Examples
   npm run sim:cameras -- --kafka localhost:9092 --fps 100 --drop 0.01 --duplicate 0.01 --reorder 0.02
 `;
 
-const FLAGS = ['seed', 'cameras', 'lines', 'fps', 'seconds', 'start', 'width', 'height', 'format', 'defect-rate', 'drop', 'duplicate', 'reorder', 'out', 'truth', 'kafka', 'topic'] as const;
+const FLAGS = ['seed', 'cameras', 'lines', 'fps', 'seconds', 'start', 'width', 'height', 'format', 'defect-rate', 'drop', 'duplicate', 'reorder', 'out', 'truth', 'kafka', 'topic', 'heartbeat'] as const;
 const SWITCHES = ['as-fast-as-possible', 'quiet', 'help'] as const;
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -128,6 +130,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     ...(out !== undefined ? { out } : {}),
     ...(truth !== undefined ? { truth } : {}),
     ...(brokers !== undefined ? { kafka: { brokers: brokers.split(','), topic: values.get('topic') ?? 'camera.frames', pace: !switches.has('as-fast-as-possible') } } : {}),
+    ...(values.has('heartbeat') ? { heartbeat: values.get('heartbeat') as string } : {}),
     quiet: switches.has('quiet'),
     help,
   };

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
+import { HeartbeatFile } from '@vigil/platform';
+
 import { DAY } from './model';
 import { simulate, startInstant } from './generate';
 import { CliOptions, parseArgs, USAGE, UsageError } from './options';
 import { Progress } from './progress';
-import { HeartbeatSink, JsonlSink, KafkaSink, Sink, TruthSink } from './sinks';
+import { JsonlSink, KafkaSink, Sink, TruthSink } from './sinks';
 
 /** Runs the simulator with parsed options; resolves with the number of transactions written. */
 export async function run(options: CliOptions, stopped: () => boolean = () => false): Promise<number> {
   const sinks: Sink[] = [];
+  const heartbeat = options.heartbeat === undefined ? undefined : new HeartbeatFile(options.heartbeat);
   try {
     if (options.out !== undefined) sinks.push(new JsonlSink(options.out));
     if (options.truth !== undefined) sinks.push(new TruthSink(options.truth));
     if (options.kafka) sinks.push(await KafkaSink.connect(options.kafka.brokers, options.kafka.topic, options.kafka.rate));
-    if (options.heartbeat !== undefined) sinks.push(new HeartbeatSink(options.heartbeat));
     const progress = options.quiet ? undefined : new Progress(process.stderr);
     const from = startInstant(options.simulation.start);
     const span = options.simulation.days * DAY;
@@ -20,6 +22,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     for (const tx of simulate(options.simulation)) {
       if (stopped()) break;
       for (const sink of sinks) await sink.write(tx);
+      heartbeat?.beat();
       count++;
       if (progress && count % 256 === 0) progress.update((Date.parse(tx.message.ts) - from) / span, count);
     }
@@ -27,6 +30,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     return count;
   } finally {
     for (const sink of sinks) await sink.close();
+    heartbeat?.close();
   }
 }
 

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { generate, simulate } from './generate';
-import { HeartbeatSink, JsonlSink, TruthSink } from './sinks';
+import { JsonlSink, TruthSink } from './sinks';
 
 describe('file sinks', () => {
   it('write JSONL messages and truth as JSONL or as one JSON array', async () => {
@@ -19,26 +19,5 @@ describe('file sinks', () => {
     expect(lines('tx.jsonl')).toEqual(expected.transactions);
     expect(lines('truth.jsonl')).toEqual(expected.truth);
     expect(JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'))).toEqual(expected.truth);
-  });
-});
-
-describe(HeartbeatSink.name, () => {
-  it('rewrites its file at most once a period while transactions flow, and with the final count on close', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sim-')), 'alive');
-    let now = 0;
-    const sut = new HeartbeatSink(file, 1_000, () => now);
-
-    await sut.write();
-    const first = readFileSync(file, 'utf8');
-    now = 500;
-    await sut.write();
-    const unchanged = readFileSync(file, 'utf8');
-    now = 1_500;
-    await sut.write();
-    const beat = readFileSync(file, 'utf8');
-    await sut.close();
-
-    expect([first, unchanged, beat, readFileSync(file, 'utf8')]).toEqual(['1\n', '1\n', '3\n', '3\n']);
-    expect(existsSync(file)).toBe(true);
   });
 });

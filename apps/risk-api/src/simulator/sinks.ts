@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, writeFileSync, WriteStream } from 'node:fs';
+import { createWriteStream, WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 
 import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
@@ -40,32 +40,6 @@ export class JsonlSink implements Sink {
 
   close(): Promise<void> {
     return end(this.stream);
-  }
-}
-
-/**
- * Rewrites a small file at most once per `everyMs` while transactions flow, so a container
- * healthcheck can tell a working simulator (a fresh file) from a stuck one.
- */
-export class HeartbeatSink implements Sink {
-  private lastBeat = Number.NEGATIVE_INFINITY;
-  private written = 0;
-
-  constructor(
-    private readonly path: string,
-    private readonly everyMs = 1_000,
-    private readonly clock: () => number = () => performance.now(),
-  ) {}
-
-  async write(): Promise<void> {
-    this.written += 1;
-    if (this.clock() - this.lastBeat < this.everyMs) return;
-    this.lastBeat = this.clock();
-    writeFileSync(this.path, `${this.written}\n`);
-  }
-
-  async close(): Promise<void> {
-    writeFileSync(this.path, `${this.written}\n`);
   }
 }
 
