@@ -8,3 +8,4 @@ export * from './logging';
 export * from './metrics';
 export * from './errors/assert-unreachable';
 export * from './http/pagination';
+export * from './cli';

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { HeartbeatFile } from '@vigil/platform';
+import { HeartbeatFile, Progress } from '@vigil/platform';
 
 import { frameCount, simulate, truth } from './generate';
 import { CliOptions, parseArgs, USAGE, UsageError } from './options';
-import { Progress } from './progress';
 import { DirectorySink, KafkaSink, Sink, writeTruth } from './sinks';
 
 /** Runs the simulator with parsed options; resolves with the number of frames sent. */
@@ -16,7 +15,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     if (options.out !== undefined) sinks.push(new DirectorySink(options.out));
     if (options.kafka) sinks.push(await KafkaSink.connect(options.kafka.brokers, options.kafka.topic, options.kafka.pace));
     if (sinks.length === 0) return 0;
-    const progress = options.quiet ? undefined : new Progress(process.stderr);
+    const progress = options.quiet ? undefined : new Progress(process.stderr, { command: 'sim:cameras', unit: 'frames' });
     const ticks = frameCount(sim);
     let count = 0;
     for (const frame of simulate(sim)) {

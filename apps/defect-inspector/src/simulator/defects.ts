@@ -1,4 +1,4 @@
-import { Rng } from './rng';
+import { Rng } from '@vigil/platform';
 
 /** Single-frame defects: visible on any frame of the part. */
 export const STATIC_DEFECTS = ['scratch', 'dent', 'crack', 'missing-feature'] as const;

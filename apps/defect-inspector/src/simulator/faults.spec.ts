@@ -1,5 +1,6 @@
+import { Rng } from '@vigil/platform';
+
 import { applyFaults, FaultRates } from './faults';
-import { Rng } from './rng';
 
 interface F {
   cam: string;

@@ -1,4 +1,4 @@
-import { Rng } from './rng';
+import { Rng } from '@vigil/platform';
 
 /** Transport faults, each a probability per frame. */
 export interface FaultRates {

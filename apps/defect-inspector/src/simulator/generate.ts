@@ -1,7 +1,9 @@
+import { hashLabel, Rng } from '@vigil/platform';
+
 import { Box, DefectClass, TEMPORAL_DEFECTS } from './defects';
 import { applyFaults, FaultRates } from './faults';
 import { encodePng } from './png';
-import { hash01, hashLabel, Rng } from './rng';
+import { hash01 } from './noise';
 import { CameraScene } from './scene';
 
 export const FORMATS = ['GRAY8', 'RGB8', 'PNG'] as const;

@@ -1,5 +1,7 @@
+import { Rng } from '@vigil/platform';
+
 import { Box, DEFECT_CLASSES, Defect, DefectClass, Feature, makeDefect, slipLag, wobbleOffset } from './defects';
-import { hash01, Rng, valueNoise } from './rng';
+import { hash01, valueNoise } from './noise';
 
 /** Largest camera shake, pixels per axis. */
 export const MAX_SHAKE = 2;

@@ -1,6 +1,8 @@
+import { Rng } from '@vigil/platform';
+
 import { Box, defectShade } from './defects';
 import { beltSpeed, Geometry, MAX_SHAKE, Part, partTexture, partX, partY, planParts } from './parts';
-import { hash01, Rng, valueNoise } from './rng';
+import { hash01, valueNoise } from './noise';
 
 export interface SceneOptions {
   seed: number;

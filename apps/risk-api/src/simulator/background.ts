@@ -1,8 +1,9 @@
 import { Channel } from '@vigil/contracts';
 
+import { Rng } from '@vigil/platform';
+
 import { Account, Device, Draft, HOUR, toMinor } from './model';
 import { Customer, Population } from './population';
-import { Rng } from './rng';
 
 /** Relative activity per hour of day (UTC): quiet nights, a lunch peak, an evening peak. */
 const HOURLY = [1, 0.5, 0.3, 0.3, 0.3, 0.5, 1.5, 3, 4, 5, 5.5, 6, 7, 6.5, 6, 6, 6.5, 7.5, 8, 7, 5.5, 4, 3, 2];

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { HeartbeatFile } from '@vigil/platform';
+import { HeartbeatFile, Progress } from '@vigil/platform';
 
 import { DAY } from './model';
 import { simulate, startInstant } from './generate';
 import { CliOptions, parseArgs, USAGE, UsageError } from './options';
-import { Progress } from './progress';
 import { JsonlSink, KafkaSink, Sink, TruthSink } from './sinks';
 
 /** Runs the simulator with parsed options; resolves with the number of transactions written. */
@@ -15,7 +14,7 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
     if (options.out !== undefined) sinks.push(new JsonlSink(options.out));
     if (options.truth !== undefined) sinks.push(new TruthSink(options.truth));
     if (options.kafka) sinks.push(await KafkaSink.connect(options.kafka.brokers, options.kafka.topic, options.kafka.rate));
-    const progress = options.quiet ? undefined : new Progress(process.stderr);
+    const progress = options.quiet ? undefined : new Progress(process.stderr, { command: 'sim:transactions', unit: 'tx' });
     const from = startInstant(options.simulation.start);
     const span = options.simulation.days * DAY;
     let count = 0;

@@ -1,8 +1,9 @@
+import { Rng } from '@vigil/platform';
+
 import { backgroundDay } from './background';
 import { DAY, Draft, SimulatedTransaction, toWire, TransactionWire, TruthRecord, Label } from './model';
 import { Builder, DECOY_NAMES, DECOYS, DecoyName, deviceFactory, MAX_INSTANCE_SPAN, PATTERN_NAMES, PatternName, PATTERNS } from './patterns';
 import { buildPopulation, ExternalAccounts } from './population';
-import { Rng } from './rng';
 
 export interface SimulationOptions {
   /** Unsigned 32-bit seed: the same options give the same transactions, byte for byte. */

@@ -1,7 +1,8 @@
+import { Rng } from '@vigil/platform';
+
 import { atm } from './background';
 import { Account, Device, Draft, HOUR, Label, MINUTE, toMinor } from './model';
 import { BANKS, currencyOf, ExternalAccounts, HIGH_RISK, HOME_COUNTRY, NEIGHBOURS, Population, randomIp } from './population';
-import { Rng } from './rng';
 
 /** AMLSim typologies (label `aml`), then the fraud patterns (label `fraud`: structuring onwards). */
 export const PATTERN_NAMES = [

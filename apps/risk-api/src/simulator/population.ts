@@ -1,5 +1,6 @@
+import { Rng } from '@vigil/platform';
+
 import { Account, Device, Merchant } from './model';
-import { Rng } from './rng';
 
 /** Banks (BIC) per country; the last group are the usual far-away destinations of laundered money. */
 export const BANKS: Readonly<Record<string, readonly string[]>> = {

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (sfc32 seeded through splitmix32): the simulator never touches Math.random. */
+/** A small seeded PRNG (sfc32 seeded through splitmix32): simulators never touch Math.random, so a seed replays a run. */
 export class Rng {
   private a: number;
   private b: number;
@@ -59,6 +59,54 @@ export class Rng {
     if (items.length === 0) throw new Error('pick from an empty list');
     return items[Math.floor(this.float() * items.length)];
   }
+
+  /** An index drawn with the given (non-negative, not all zero) weights. */
+  weighted(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let x = this.float() * total;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i];
+      if (x < 0) return i;
+    }
+    return weights.length - 1;
+  }
+
+  /** `count` distinct items (fewer if the list is shorter), in draw order. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    const copy = items.slice();
+    const n = Math.min(count, copy.length);
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(this.float() * (copy.length - i));
+      [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy.slice(0, n);
+  }
+
+  normal(): number {
+    const u = 1 - this.float();
+    const v = this.float();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Heavy-tailed amounts: exp(N(ln median, sigma²)). */
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(sigma * this.normal());
+  }
+
+  /** Knuth's method; fine for the small rates used here. */
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let p = this.float();
+    while (p > limit) {
+      k++;
+      p *= this.float();
+    }
+    return k;
+  }
 }
 
 /** FNV-1a of a label mixed with a seed: a 32-bit seed for a named stream. */
@@ -66,29 +114,4 @@ export function hashLabel(seed: number, label: string): number {
   let h = (seed ^ 0x811c9dc5) >>> 0;
   for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
   return h;
-}
-
-/** A stateless hash of an integer lattice point, in [0, 1). */
-export function hash01(seed: number, x: number, y: number): number {
-  let h = (seed ^ Math.imul(x | 0, 0x27d4eb2d) ^ Math.imul(y | 0, 0x165667b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-}
-
-/** Smooth value noise in [0, 1) with lattice spacing `cell` pixels. */
-export function valueNoise(seed: number, x: number, y: number, cell: number): number {
-  const fx = x / cell;
-  const fy = y / cell;
-  const x0 = Math.floor(fx);
-  const y0 = Math.floor(fy);
-  const tx = fx - x0;
-  const ty = fy - y0;
-  const sx = tx * tx * (3 - 2 * tx);
-  const sy = ty * ty * (3 - 2 * ty);
-  const a = hash01(seed, x0, y0);
-  const b = hash01(seed, x0 + 1, y0);
-  const c = hash01(seed, x0, y0 + 1);
-  const d = hash01(seed, x0 + 1, y0 + 1);
-  return a + (b - a) * sx + (c - a) * sy + (a - b - c + d) * sx * sy;
 }

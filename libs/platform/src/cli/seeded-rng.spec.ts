@@ -1,4 +1,4 @@
-import { Rng } from './rng';
+import { Rng } from './seeded-rng';
 
 describe(Rng.name, () => {
   it('repeats its sequence for a seed and differs across seeds and derived streams', () => {

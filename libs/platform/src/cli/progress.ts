@@ -5,12 +5,14 @@ export class Progress {
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
+    /** The command and what it counts, e.g. `sim:transactions` and `tx`. */
+    private readonly label: { command: string; unit: string },
     private readonly clock: () => number = () => performance.now(),
   ) {
     this.startedAt = clock();
   }
 
-  /** `fraction` of the simulated duration done, `count` frames so far. */
+  /** `fraction` of the work done, `count` items so far. */
   update(fraction: number, count: number, force = false): void {
     const now = this.clock();
     const tty = Boolean(this.stream.isTTY);
@@ -19,12 +21,13 @@ export class Progress {
     const percent = Math.min(100, Math.floor(fraction * 100));
     const seconds = (now - this.startedAt) / 1000;
     const rate = seconds > 0 ? Math.round(count / seconds) : 0;
+    const { unit } = this.label;
     if (tty) {
       const width = 30;
       const filled = Math.round((percent / 100) * width);
-      this.stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${count} frames  ${rate} frames/s `);
+      this.stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${count} ${unit}  ${rate} ${unit}/s `);
     } else {
-      this.stream.write(`sim:cameras ${percent}% ${count} frames ${rate} frames/s\n`);
+      this.stream.write(`${this.label.command} ${percent}% ${count} ${unit} ${rate} ${unit}/s\n`);
     }
   }
 
