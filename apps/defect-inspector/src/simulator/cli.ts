@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { HeartbeatFile, Progress } from '@vigil/platform';
+import { HeartbeatFile, Progress, runCli } from '@vigil/platform';
 
 import { frameCount, simulate, truth } from './generate';
-import { CliOptions, parseArgs, USAGE, UsageError } from './options';
+import { CliOptions, parseArgs, USAGE } from './options';
 import { DirectorySink, KafkaSink, Sink, writeTruth } from './sinks';
 
 /** Runs the simulator with parsed options; resolves with the number of frames sent. */
@@ -33,30 +33,14 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
   }
 }
 
-async function main(): Promise<void> {
-  let options: CliOptions;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`sim:cameras: ${error.message}\nRun with --help for the usage.\n`);
-    process.exit(2);
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  let stop = false;
-  process.once('SIGINT', () => {
-    stop = true;
-  });
-  const count = await run(options, () => stop);
-  if (!options.quiet) process.stderr.write(`sim:cameras: ${count} frames${stop ? ' (interrupted)' : ''}${options.truth ? `, truth in ${options.truth}` : ''}\n`);
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`sim:cameras: ${(error as Error).message ?? String(error)}\n`);
-    process.exit(1);
+  runCli({
+    command: 'sim:cameras',
+    usage: USAGE,
+    parse: parseArgs,
+    run: async (options, stopped) => {
+      const count = await run(options, stopped);
+      return options.quiet ? undefined : `${count} frames${stopped() ? ' (interrupted)' : ''}${options.truth ? `, truth in ${options.truth}` : ''}`;
+    },
   });
 }

@@ -1,7 +1,9 @@
+import { parseFlags, UsageError } from '@vigil/platform';
+
 import { DEFAULT_START, FORMATS, FrameFormat, SimulationOptions } from './generate';
 
 /** A bad command line: the CLI prints the message and exits with status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface CliOptions {
   simulation: SimulationOptions;
@@ -78,24 +80,7 @@ const probability = (name: string, text: string | undefined, fallback: string): 
 
 /** Parses the command line (without node and the script); throws UsageError on anything wrong. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unexpected argument "${arg}"`);
-    const [, name, inline] = match;
-    if ((SWITCHES as readonly string[]).includes(name)) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-      switches.add(name);
-      continue;
-    }
-    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option --${name}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    if (values.has(name)) throw new UsageError(`--${name} given twice`);
-    values.set(name, value);
-  }
+  const { values, switches } = parseFlags(argv, FLAGS, SWITCHES);
   const help = switches.has('help');
 
   const seed = integer('seed', values.get('seed') ?? '42', 0, 0xffffffff);

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { HeartbeatFile, Progress } from '@vigil/platform';
+import { HeartbeatFile, Progress, runCli } from '@vigil/platform';
 
 import { DAY } from './model';
 import { simulate, startInstant } from './generate';
-import { CliOptions, parseArgs, USAGE, UsageError } from './options';
+import { CliOptions, parseArgs, USAGE } from './options';
 import { JsonlSink, KafkaSink, Sink, TruthSink } from './sinks';
 
 /** Runs the simulator with parsed options; resolves with the number of transactions written. */
@@ -33,35 +33,14 @@ export async function run(options: CliOptions, stopped: () => boolean = () => fa
   }
 }
 
-async function main(): Promise<void> {
-  let options: CliOptions;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`sim:transactions: ${error.message}\nRun with --help for the usage.\n`);
-    process.exit(2);
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  let stop = false;
-  process.once('SIGINT', () => {
-    stop = true;
-  });
-  // `... | head`: the reader went away; stop quietly like other Unix tools.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(0);
-  });
-  const count = await run(options, () => stop);
-  if (!options.quiet) process.stderr.write(`sim:transactions: ${count} transactions${stop ? ' (interrupted)' : ''}\n`);
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`sim:transactions: ${(error as Error).message ?? String(error)}\n`);
-    process.exit(1);
+  runCli({
+    command: 'sim:transactions',
+    usage: USAGE,
+    parse: parseArgs,
+    run: async (options, stopped) => {
+      const count = await run(options, stopped);
+      return options.quiet ? undefined : `${count} transactions${stopped() ? ' (interrupted)' : ''}`;
+    },
   });
 }

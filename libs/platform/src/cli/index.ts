@@ -1,2 +1,3 @@
 export * from './progress';
 export * from './seeded-rng';
+export * from './command-line';
