@@ -53,21 +53,20 @@ export class Parser {
   }
 
   private parseOr(): ExpressionNode {
-    let left = this.parseAnd();
-    while (this.peek().kind === 'or') {
-      const operator = this.advance();
-      const right = this.parseAnd();
-      left = { kind: 'logical', operator: 'or', left, right, operatorPosition: operator.position, position: this.span(left, right) };
-    }
-    return left;
+    return this.parseLogical('or', () => this.parseAnd());
   }
 
   private parseAnd(): ExpressionNode {
-    let left = this.parseNot();
-    while (this.peek().kind === 'and') {
-      const operator = this.advance();
-      const right = this.parseNot();
-      left = { kind: 'logical', operator: 'and', left, right, operatorPosition: operator.position, position: this.span(left, right) };
+    return this.parseLogical('and', () => this.parseNot());
+  }
+
+  /** `operand (operator operand)*`, left-associative. */
+  private parseLogical(operator: 'and' | 'or', parseOperand: () => ExpressionNode): ExpressionNode {
+    let left = parseOperand();
+    while (this.peek().kind === operator) {
+      const token = this.advance();
+      const right = parseOperand();
+      left = { kind: 'logical', operator, left, right, operatorPosition: token.position, position: this.span(left, right) };
     }
     return left;
   }
