@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and builds what the platform needs, and does nothing that is already done:
-# Debian's librdkafka-dev (the development Kafka broker is built on its mock cluster), the npm
-# workspaces, the TypeScript build, the dev broker launcher and the native addon.
+# Debian's librdkafka-dev (the development Kafka broker is built on its mock cluster) and the
+# libxgboost-dev / libtorch-dev trainers' libraries, the npm workspaces, the TypeScript build, the dev
+# broker launcher, the native trainers and the native addon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,12 +14,20 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
-if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ]; then
-  say "installing librdkafka-dev (Debian) for the development Kafka broker"
+# Debian package => a file it installs.
+declare -A debs=(
+  [librdkafka-dev]=/usr/include/librdkafka/rdkafka_mock.h
+  [libxgboost-dev]=/usr/include/xgboost/c_api.h
+  [libtorch-dev]=/usr/include/torch/csrc/api/include/torch/torch.h
+)
+missing=()
+for deb in "${!debs[@]}"; do [ -f "${debs[$deb]}" ] || missing+=("$deb"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} (Debian): the development Kafka broker and the model trainers"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq librdkafka-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -30,5 +39,7 @@ say "building TypeScript"
 npm run --silent build
 say "building the development Kafka broker"
 make -s -C libs/devstack/native
+say "building the model trainers"
+make -s -C libs/core-ml/native
 say "building the native addon"
 npm run --silent build -w @vigil/native-gpu
