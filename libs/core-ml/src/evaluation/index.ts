@@ -1,0 +1,3 @@
+export * from './ranking-metrics';
+export * from './logistic-stack';
+export * from './pr-curve-svg';
