@@ -7,3 +7,5 @@ export * from './registry/session-cache';
 export * from './batching/micro-batcher';
 // Re-exported so services build feeds without importing onnxruntime-node themselves.
 export { Tensor } from 'onnxruntime-node';
+export * from './onnx';
+export * from './evaluation';
