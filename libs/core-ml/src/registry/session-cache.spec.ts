@@ -166,6 +166,57 @@ describe(SessionCache.name, () => {
     expect(session.release).toHaveBeenCalledTimes(1);
   });
 
+  it('keys the files of one model version apart', async () => {
+    // Prepare
+    const load = jest.fn(async (key: SessionKey) => new FakeSession(key));
+    const sut = new SessionCache<FakeSession>({ load, idleTtlMs: TTL });
+    const trees: SessionKey = { model: 'risk', version: '3', file: 'trees.onnx', providers: ['cpu'] };
+    const sequence: SessionKey = { ...trees, file: 'sequence.onnx' };
+
+    // Act
+    const first = await sut.use(trees, (s) => s);
+    const second = await sut.use(sequence, (s) => s);
+
+    // Assert
+    expect(SessionCache.keyId(trees)).toBe('risk@3/trees.onnx[cpu]');
+    expect(first).not.toBe(second);
+    expect(load.mock.calls.map(([key]) => key.file)).toEqual(['trees.onnx', 'sequence.onnx']);
+  });
+
+  it('keeps an acquired session past any TTL until the lease is released, once', async () => {
+    // Prepare
+    const sut = new SessionCache<FakeSession>({ load: async (key) => new FakeSession(key), idleTtlMs: TTL });
+    const lease = await sut.acquire(fraud);
+
+    // Act
+    await jest.advanceTimersByTimeAsync(5 * TTL);
+    const heldThrough = lease.session.release.mock.calls.length;
+    lease.release();
+    lease.release();
+    await jest.advanceTimersByTimeAsync(TTL - 1);
+    const beforeTtl = lease.session.release.mock.calls.length;
+    await jest.advanceTimersByTimeAsync(1);
+
+    // Assert
+    expect([heldThrough, beforeTtl]).toEqual([0, 0]);
+    expect(lease.session.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves nothing leased when an acquire fails to load', async () => {
+    // Prepare
+    const load = jest.fn().mockRejectedValueOnce(new Error('corrupt')).mockImplementation(async (key: SessionKey) => new FakeSession(key));
+    const sut = new SessionCache<FakeSession>({ load, idleTtlMs: TTL });
+
+    // Act
+    const failed = sut.acquire(fraud);
+
+    // Assert
+    await expect(failed).rejects.toThrow('corrupt');
+    const session = await sut.use(fraud, (s) => s);
+    await jest.advanceTimersByTimeAsync(TTL);
+    expect(session.release).toHaveBeenCalledTimes(1);
+  });
+
   it('reports a session that fails to release, and keeps working', async () => {
     // Prepare
     const releaseFailed = jest.fn();

@@ -10,6 +10,8 @@ import { systemTimers, type TimerHandle, type Timers } from '../common/timers';
 export interface SessionKey {
   readonly model: string;
   readonly version: string;
+  /** One file of a multi-file model version (`trees.onnx`); left out when a version is one file. */
+  readonly file?: string;
   /**
    * The resolved provider list (see `resolveExecutionProviders`), in order: keying by the resolved
    * list lets `['cuda', 'cpu']` on a CPU-only host share the `['cpu']` session.
@@ -19,6 +21,13 @@ export interface SessionKey {
 
 export interface Releasable {
   release(): Promise<void>;
+}
+
+/** A session held outside a `use` callback (a model slot keeps its champion this way): never evicted until released. */
+export interface SessionLease<S> {
+  readonly session: S;
+  /** Idempotent; the idle TTL starts once the last lease of the key is released. */
+  release(): void;
 }
 
 export type SessionLoader<S> = (key: SessionKey) => Promise<S>;
@@ -67,9 +76,9 @@ export class SessionCache<S extends Releasable> {
     this.#listener = options.listener ?? {};
   }
 
-  /** `fraud-gbt@3[cuda,cpu]`: the string a key is stored under. */
+  /** `fraud-gbt@3[cuda,cpu]`, `risk@3/trees.onnx[cpu]`: the string a key is stored under. */
   static keyId(key: SessionKey): string {
-    return `${key.model}@${key.version}[${key.providers.join(',')}]`;
+    return `${key.model}@${key.version}${key.file === undefined ? '' : `/${key.file}`}[${key.providers.join(',')}]`;
   }
 
   get size(): number {
@@ -87,16 +96,39 @@ export class SessionCache<S extends Releasable> {
    * A failed load rejects every caller waiting on it and is forgotten, so the next call retries.
    */
   async use<T>(key: SessionKey, fn: (session: S) => T | Promise<T>): Promise<T> {
+    const lease = await this.acquire(key);
+    try {
+      return await fn(lease.session);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * The key's session, loaded first if needed, leased until `release()`: for holders that keep a
+   * session across many calls. A failed load rejects, leaving nothing leased.
+   */
+  async acquire(key: SessionKey): Promise<SessionLease<S>> {
     if (this.#closed) throw new CacheClosedError(SessionCache.keyId(key));
     const entry = this.#entryFor(key);
     entry.leases++;
     this.#disarm(entry);
+    let session: S;
     try {
-      return await fn(await entry.loading);
-    } finally {
-      entry.leases--;
-      if (entry.leases === 0 && this.#entries.get(entry.id) === entry) this.#arm(entry);
+      session = await entry.loading;
+    } catch (error) {
+      this.#unlease(entry);
+      throw error;
     }
+    let released = false;
+    return {
+      session,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#unlease(entry);
+      },
+    };
   }
 
   /**
@@ -127,7 +159,7 @@ export class SessionCache<S extends Releasable> {
     const existing = this.#entries.get(id);
     if (existing) return existing;
     // Copied: the caller's key object must not change what this entry is stored under.
-    const ownKey: SessionKey = { model: key.model, version: key.version, providers: [...key.providers] };
+    const ownKey: SessionKey = { model: key.model, version: key.version, ...(key.file === undefined ? {} : { file: key.file }), providers: [...key.providers] };
     const entry: Entry<S> = { id, key: ownKey, leases: 0, loading: Promise.resolve().then(() => this.#load(ownKey)) };
     this.#entries.set(id, entry);
     entry.loading.then(
@@ -138,6 +170,11 @@ export class SessionCache<S extends Releasable> {
       },
     );
     return entry;
+  }
+
+  #unlease(entry: Entry<S>): void {
+    entry.leases--;
+    if (entry.leases === 0 && this.#entries.get(entry.id) === entry) this.#arm(entry);
   }
 
   #arm(entry: Entry<S>): void {
