@@ -1,7 +1,7 @@
 import { parseFlags, UsageError } from '@vigil/platform';
 
 import { SimulationOptions } from './generate';
-import { DECOY_NAMES, DecoyName, PATTERN_NAMES, PatternName } from './patterns';
+import { DECOY_NAMES, DecoyName, defaultInstanceCount, PATTERN_NAMES, PatternName } from './patterns';
 
 /** A bad command line: the CLI prints the message and exits with status 2. */
 export { UsageError };
@@ -92,8 +92,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     throw new UsageError(`--start must be a real date YYYY-MM-DD, got "${start}"`);
   }
   const intensity = decimal('intensity', values.get('intensity') ?? '1', 1000);
-  const scale = (accounts / 1000) * (days / 7);
-  const byDefault = (factor: number): number => (factor === 0 ? 0 : Math.max(1, Math.round(2 * scale * factor)));
+  const byDefault = (factor: number): number => defaultInstanceCount(accounts, days, factor);
 
   const patternSpec = values.get('patterns');
   const listed = patternSpec === undefined ? undefined : counts('patterns', patternSpec, PATTERN_NAMES);

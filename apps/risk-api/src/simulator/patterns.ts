@@ -29,6 +29,11 @@ export const MAX_INSTANCE_SPAN = 20 * HOUR;
 /** The reporting threshold that structuring stays just below (major units). */
 export const REPORTING_THRESHOLD = 10_000;
 
+/** Instances per pattern (or decoy kind) by default: 2 per 1 000 accounts per 7 days, times `intensity`, at least 1. */
+export function defaultInstanceCount(accounts: number, days: number, intensity: number): number {
+  return intensity === 0 ? 0 : Math.max(1, Math.round(2 * (accounts / 1000) * (days / 7) * intensity));
+}
+
 export interface PatternContext {
   rng: Rng;
   population: Population;
