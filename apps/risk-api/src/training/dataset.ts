@@ -1,0 +1,117 @@
+import { decodeTransaction } from '@vigil/contracts';
+
+import { FEATURE_NAMES, FeatureEngine, toModelInput } from '../modules/features';
+import { compileRuleSet, DEFAULT_RULE_SET, evaluateRuleSet, RULE_SCHEMA, ruleValues } from '../modules/rules';
+import { SimulationOptions, simulate, startInstant } from '../simulator/generate';
+import { DAY } from '../simulator/model';
+import { DECOY_NAMES, defaultInstanceCount, PATTERN_NAMES } from '../simulator/patterns';
+
+/** One simulated stream: the population, the days and how many pattern instances it carries. */
+export interface StreamSpec {
+  readonly seed: number;
+  readonly accounts: number;
+  readonly days: number;
+  readonly start: string;
+  /** Pattern instances relative to the simulator's default mix (decoys stay at the default). */
+  readonly intensity: number;
+}
+
+/** Per transaction, in stream order: what the service would compute, and the ground truth. */
+export interface RiskDataset {
+  readonly spec: StreamSpec;
+  readonly rows: number;
+  /** rows × FEATURE_NAMES.length, row-major, as the tree model reads them. */
+  readonly features: Float32Array;
+  /** 1 for fraud or AML, 0 for benign (decoys included). */
+  readonly labels: Float32Array;
+  /** The default rule set's score: the rules-only baseline. */
+  readonly ruleScores: Float32Array;
+  /** Whole days since the stream's start. */
+  readonly day: Int32Array;
+  readonly pattern: readonly string[];
+  /** Pattern instance (`fan-out-003`); null for background traffic. */
+  readonly instance: readonly (string | null)[];
+}
+
+export type ProgressListener = (fraction: number, rows: number) => void;
+
+/**
+ * Simulates a stream and runs every transaction through the contract decoder, the feature engine
+ * and the default rules, exactly as the service does, so training sees serving's inputs.
+ */
+export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): RiskDataset {
+  const engine = new FeatureEngine();
+  const rules = compileRuleSet(DEFAULT_RULE_SET, RULE_SCHEMA);
+  const from = startInstant(spec.start);
+
+  const width = FEATURE_NAMES.length;
+  let features = new Float32Array(width * 65_536);
+  const labels: number[] = [];
+  const ruleScores: number[] = [];
+  const day: number[] = [];
+  const pattern: string[] = [];
+  const instance: (string | null)[] = [];
+  for (const simulated of simulate(simulationOptions(spec))) {
+    const decoded = decodeTransaction(Buffer.from(simulated.key), Buffer.from(JSON.stringify(simulated.message)));
+    if (!decoded.ok) throw new Error(`the simulator produced a transaction the contract refuses (${simulated.message.txId}): ${decoded.message}`);
+    const vector = engine.process(decoded.transaction);
+    const row = labels.length;
+    if ((row + 1) * width > features.length) features = grow(features);
+    toModelInput(vector, features.subarray(row * width, (row + 1) * width));
+    labels.push(simulated.truth.label === 'benign' ? 0 : 1);
+    ruleScores.push(evaluateRuleSet(rules, ruleValues(decoded.transaction, vector)).score);
+    day.push(Math.floor((decoded.transaction.ts - from) / DAY));
+    pattern.push(simulated.truth.pattern);
+    instance.push(simulated.truth.instance);
+    if (onProgress && row % 1024 === 0) onProgress((decoded.transaction.ts - from) / (spec.days * DAY), row);
+  }
+  const rows = labels.length;
+  return {
+    spec,
+    rows,
+    features: features.slice(0, rows * width),
+    labels: Float32Array.from(labels),
+    ruleScores: Float32Array.from(ruleScores),
+    day: Int32Array.from(day),
+    pattern,
+    instance,
+  };
+}
+
+/** Every pattern at the default mix times the intensity, decoys at the default mix. */
+export function simulationOptions(spec: StreamSpec): SimulationOptions {
+  const count = (factor: number): number => defaultInstanceCount(spec.accounts, spec.days, factor);
+  return {
+    seed: spec.seed,
+    accounts: spec.accounts,
+    days: spec.days,
+    start: spec.start,
+    patterns: Object.fromEntries(PATTERN_NAMES.map((name) => [name, count(spec.intensity)])),
+    decoys: Object.fromEntries(DECOY_NAMES.map((name) => [name, count(1)])),
+  };
+}
+
+/** The rows whose index passes `keep`, every column cut alike. */
+export function selectRows(dataset: RiskDataset, keep: (row: number) => boolean): RiskDataset {
+  const width = FEATURE_NAMES.length;
+  const picked: number[] = [];
+  for (let row = 0; row < dataset.rows; row++) if (keep(row)) picked.push(row);
+  const features = new Float32Array(picked.length * width);
+  picked.forEach((row, i) => features.set(dataset.features.subarray(row * width, (row + 1) * width), i * width));
+  return {
+    spec: dataset.spec,
+    rows: picked.length,
+    features,
+    labels: Float32Array.from(picked, (row) => dataset.labels[row]),
+    ruleScores: Float32Array.from(picked, (row) => dataset.ruleScores[row]),
+    day: Int32Array.from(picked, (row) => dataset.day[row]),
+    pattern: picked.map((row) => dataset.pattern[row]),
+    instance: picked.map((row) => dataset.instance[row]),
+  };
+}
+
+function grow(array: Float32Array): Float32Array {
+  const bigger = new Float32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
