@@ -9,3 +9,6 @@ export * from './batching/micro-batcher';
 export { Tensor } from 'onnxruntime-node';
 export * from './onnx';
 export * from './evaluation';
+export * from './drift/drift-reference';
+export * from './drift/divergence';
+export * from './drift/drift-monitor';
