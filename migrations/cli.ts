@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The one-shot migration step (compose's `migrate` service, `npm run migrate`):
- *   node migrations/dist/cli.js up|down|status [--schema risk|defect] [--steps N]
+ *   node migrations/dist/cli.js up|down|status [--schema risk|defect|ml] [--steps N]
  * Reads DATABASE_URL. Exits non-zero on any failure, so whatever depends on it does not start.
  */
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Schema, SCHEMAS } from './data-sources/schema-data-source';
 import { migrateDown, migrateUp, migrationStatus } from './runner';
 
-const USAGE = 'usage: migrate up|down|status [--schema risk|defect] [--steps N]   (reads DATABASE_URL)';
+const USAGE = 'usage: migrate up|down|status [--schema risk|defect|ml] [--steps N]   (reads DATABASE_URL)';
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { schema: { type: 'string' }, steps: { type: 'string' } } });

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 
 import { DataSource } from 'typeorm';
 
-/** The schemas this repository owns, one per service, each with its own migration history. */
-export const SCHEMAS = ['risk', 'defect'] as const;
+/** The schemas this repository owns, each with its own migration history: one per service, and `ml` (the model registry both serve from). */
+export const SCHEMAS = ['risk', 'defect', 'ml'] as const;
 export type Schema = (typeof SCHEMAS)[number];
 
 /**
