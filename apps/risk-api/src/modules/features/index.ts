@@ -5,3 +5,8 @@ export { FeatureEngine } from './feature-engine';
 export type { FeatureEngineStats } from './feature-engine';
 export { FEATURE_GROUPS, FEATURE_NAMES, toModelInput } from './feature-names';
 export type { FeatureGroup, FeatureName, FeatureOf, FeatureVector } from './feature-names';
+export { computeSequences } from './sequence/compute-sequences';
+export type { SequenceBatch } from './sequence/compute-sequences';
+export { SEQUENCE_CHANNELS, VALID_CHANNEL } from './sequence/sequence-channels';
+export { DEFAULT_SEQUENCE_CONFIG, resolveSequenceConfig, SequenceEncoder } from './sequence/sequence-encoder';
+export type { SequenceConfig, SequenceEncoderStats } from './sequence/sequence-encoder';
