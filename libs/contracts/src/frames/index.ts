@@ -1,0 +1,5 @@
+export * from './decode-frame';
+export * from './frame';
+export { decodeJpeg } from './jpeg-decoder';
+export { decodePng } from './png-decoder';
+export { ImageDecodeError, type ImageErrorKind } from './image-error';
