@@ -30,6 +30,11 @@ describe(parseArgs.name, () => {
     expect(options.out).toBeUndefined();
   });
 
+  it('takes JPEG with a quality, 85 unless given', () => {
+    expect(parseArgs(['--out', 'd', '--format', 'jpeg']).simulation).toMatchObject({ format: 'JPEG', jpegQuality: 85 });
+    expect(parseArgs(['--out', 'd', '--format', 'JPEG', '--jpeg-quality', '40']).simulation).toMatchObject({ format: 'JPEG', jpegQuality: 40 });
+  });
+
   it('paces Kafka in real time by default', () => {
     expect(parseArgs(['--kafka', 'k:9092']).kafka?.pace).toBe(true);
   });
@@ -39,7 +44,9 @@ describe(parseArgs.name, () => {
     [['--out', 'd', '--fps', '101'], /--fps must be an integer from 1 to 100/],
     [['--out', 'd', '--width', '63'], /--width/],
     [['--out', 'd', '--height', '481'], /--height/],
-    [['--out', 'd', '--format', 'JPEG'], /JPEG is not produced yet/],
+    [['--out', 'd', '--jpeg-quality', '80'], /--jpeg-quality only applies with --format JPEG/],
+    [['--out', 'd', '--format', 'JPEG', '--jpeg-quality', '0'], /--jpeg-quality must be an integer from 1 to 100/],
+    [['--out', 'd', '--format', 'JPEG', '--jpeg-quality', '101'], /--jpeg-quality must be an integer from 1 to 100/],
     [['--out', 'd', '--format', 'BMP'], /--format must be one of/],
     [['--out', 'd', '--cameras', '2', '--lines', '3'], /cannot exceed/],
     [['--out', 'd', '--seconds', '0'], /--seconds/],

@@ -1,6 +1,6 @@
 import { parseFlags, UsageError } from '@vigil/platform';
 
-import { DEFAULT_START, FORMATS, FrameFormat, SimulationOptions } from './generate';
+import { DEFAULT_JPEG_QUALITY, DEFAULT_START, FORMATS, FrameFormat, SimulationOptions } from './generate';
 
 /** A bad command line: the CLI prints the message and exits with status 2. */
 export { UsageError };
@@ -32,7 +32,8 @@ Scene
   --start ISO          capture time of seq 0 (default ${DEFAULT_START})
   --width N            frame width, 64..640 (default 160)
   --height N           frame height, 64..480 (default 120)
-  --format F           GRAY8 | RGB8 | PNG (default GRAY8; PNG is 8-bit RGB); JPEG is not produced yet
+  --format F           GRAY8 | RGB8 | PNG | JPEG (default GRAY8; PNG is 8-bit RGB, JPEG baseline YCbCr)
+  --jpeg-quality Q     with --format JPEG: encoder quality 1..100 (default ${DEFAULT_JPEG_QUALITY})
   --defect-rate P      probability that a part is defective (default 0.2), classes drawn uniformly:
                        scratch, dent, crack, missing-feature, flicker, wobble, slip
 
@@ -57,10 +58,11 @@ Output (at least one)
 Examples
   npm run sim:cameras -- --seed 7 --cameras 4 --lines 2 --seconds 20 --out frames --truth truth.jsonl
   npm run sim:cameras -- --format PNG --width 320 --height 240 --defect-rate 0.5 --out frames
+  npm run sim:cameras -- --format JPEG --jpeg-quality 70 --width 640 --height 480 --out frames
   npm run sim:cameras -- --kafka localhost:9092 --fps 100 --drop 0.01 --duplicate 0.01 --reorder 0.02
 `;
 
-const FLAGS = ['seed', 'cameras', 'lines', 'fps', 'seconds', 'start', 'width', 'height', 'format', 'defect-rate', 'drop', 'duplicate', 'reorder', 'out', 'truth', 'kafka', 'topic', 'heartbeat'] as const;
+const FLAGS = ['seed', 'cameras', 'lines', 'fps', 'seconds', 'start', 'width', 'height', 'format', 'jpeg-quality', 'defect-rate', 'drop', 'duplicate', 'reorder', 'out', 'truth', 'kafka', 'topic', 'heartbeat'] as const;
 const SWITCHES = ['as-fast-as-possible', 'quiet', 'help'] as const;
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -92,8 +94,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const width = integer('width', values.get('width') ?? '160', 64, 640);
   const height = integer('height', values.get('height') ?? '120', 64, 480);
   const format = (values.get('format') ?? 'GRAY8').toUpperCase();
-  if (format === 'JPEG') throw new UsageError('--format JPEG is not produced yet; use GRAY8, RGB8 or PNG');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.get('format')}"`);
+  if (values.has('jpeg-quality') && format !== 'JPEG') throw new UsageError('--jpeg-quality only applies with --format JPEG');
+  const jpegQuality = format === 'JPEG' ? integer('jpeg-quality', values.get('jpeg-quality') ?? String(DEFAULT_JPEG_QUALITY), 1, 100) : undefined;
   const start = values.get('start') ?? '2026-11-22T08:00:00Z';
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(start) || Number.isNaN(Date.parse(start))) {
     throw new UsageError(`--start must be an ISO-8601 instant with a zone, e.g. 2026-11-22T08:00:00Z, got "${start}"`);
@@ -111,7 +114,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (truth === '-') throw new UsageError('--truth needs a file name');
 
   return {
-    simulation: { seed, cameras, lines, fps, seconds, width, height, format: format as FrameFormat, defectRate, faults, start },
+    simulation: { seed, cameras, lines, fps, seconds, width, height, format: format as FrameFormat, ...(jpegQuality !== undefined ? { jpegQuality } : {}), defectRate, faults, start },
     ...(out !== undefined ? { out } : {}),
     ...(truth !== undefined ? { truth } : {}),
     ...(brokers !== undefined ? { kafka: { brokers: brokers.split(','), topic: values.get('topic') ?? 'camera.frames', pace: !switches.has('as-fast-as-possible') } } : {}),

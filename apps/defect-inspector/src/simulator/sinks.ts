@@ -25,7 +25,7 @@ async function end(stream: Writable): Promise<void> {
   });
 }
 
-const EXTENSIONS = { GRAY8: 'gray', RGB8: 'rgb', PNG: 'png' } as const;
+const EXTENSIONS = { GRAY8: 'gray', RGB8: 'rgb', PNG: 'png', JPEG: 'jpg' } as const;
 
 /** One file per frame sent, `<n>-<camera>-<seq>.<ext>` (n: send order), and frames.jsonl: `{file, key, headers}` per frame. */
 export class DirectorySink implements Sink {
