@@ -18,6 +18,12 @@ export enum CoreMlErrorCode {
   BatcherClosed = 'BATCHER_CLOSED',
   /** A batch function returned a different number of outputs than it was given items. */
   BatchOutputMismatch = 'BATCH_OUTPUT_MISMATCH',
+  /** ONNX Runtime failed inside a run (in a worker thread: the error crossed back as its message). */
+  InferenceFailed = 'INFERENCE_FAILED',
+  /** An inference worker thread died with the request in flight; the pool replaces the worker. */
+  InferenceWorkerExited = 'INFERENCE_WORKER_EXITED',
+  /** `load` or `run` on an InferencePool after `close()`. */
+  InferencePoolClosed = 'INFERENCE_POOL_CLOSED',
 }
 
 export class CoreMlError extends Error {
@@ -91,5 +97,35 @@ export class BatchOutputMismatchError extends CoreMlError {
   ) {
     const got = typeof outputs === 'number' ? `${outputs} output${outputs === 1 ? '' : 's'}` : `a non-array (${outputs})`;
     super(CoreMlErrorCode.BatchOutputMismatch, `${batcher}: batch function returned ${got} for ${items} items`);
+  }
+}
+
+export class InferenceFailedError extends CoreMlError {
+  constructor(
+    readonly model: string,
+    readonly reason: string,
+  ) {
+    super(CoreMlErrorCode.InferenceFailed, `${model}: inference failed: ${reason}`);
+  }
+}
+
+export class InferenceWorkerExitedError extends CoreMlError {
+  constructor(
+    readonly model: string,
+    /** The worker's slot; null when no worker was left to send the request to. */
+    readonly worker: number | null,
+    detail: string,
+  ) {
+    const who = worker === null ? 'no inference worker to answer' : `inference worker ${worker} exited before answering`;
+    super(CoreMlErrorCode.InferenceWorkerExited, `${model}: ${who} (${detail})`);
+  }
+}
+
+export class InferencePoolClosedError extends CoreMlError {
+  constructor(
+    readonly pool: string,
+    readonly model: string,
+  ) {
+    super(CoreMlErrorCode.InferencePoolClosed, `${pool}: closed (asked to serve ${model})`);
   }
 }

@@ -12,3 +12,4 @@ export * from './evaluation';
 export * from './drift/drift-reference';
 export * from './drift/divergence';
 export * from './drift/drift-monitor';
+export * from './workers';

@@ -89,11 +89,7 @@ export class OnnxModelSession implements ModelSession {
   /** Creates the ORT session; rejects with a ModelLoadError naming the model and the providers tried. */
   static async load(source: ModelSource, options: OnnxModelSessionOptions = {}): Promise<OnnxModelSession> {
     const name = options.name ?? (typeof source === 'string' ? path.basename(source) : 'model');
-    const threads: ThreadSettings = {
-      intraOpNumThreads: positiveInteger('intraOpNumThreads', options.intraOpNumThreads ?? 1),
-      interOpNumThreads: positiveInteger('interOpNumThreads', options.interOpNumThreads ?? 1),
-      executionMode: options.executionMode ?? 'sequential',
-    };
+    const threads = resolveThreadSettings(options);
     const probe = options.providerProbe ?? ortExecutionProviderProbe();
     const { selected, unavailable } = resolveExecutionProviders(options.executionProviders ?? ['cpu'], probe.available());
     const sessionOptions: InferenceSession.SessionOptions = {
@@ -155,6 +151,15 @@ export class OnnxModelSession implements ModelSession {
     })();
     return this.#release;
   }
+}
+
+/** The thread settings a session gets from its options; throws a RangeError naming a bad count. */
+export function resolveThreadSettings(options: Pick<OnnxModelSessionOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'executionMode'>): ThreadSettings {
+  return {
+    intraOpNumThreads: positiveInteger('intraOpNumThreads', options.intraOpNumThreads ?? 1),
+    interOpNumThreads: positiveInteger('interOpNumThreads', options.interOpNumThreads ?? 1),
+    executionMode: options.executionMode ?? 'sequential',
+  };
 }
 
 function toValueInfo(metadata: InferenceSession.ValueMetadata): ValueInfo {

@@ -1,0 +1,3 @@
+export * from './inference-pool';
+export * from './worker-model-session';
+export { spawnInferenceWorker } from './spawn-inference-worker';
