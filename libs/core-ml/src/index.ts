@@ -19,3 +19,4 @@ export * from './registry/model-manifest';
 export * from './registry/model-registry';
 export * from './registry/model-slot';
 export * from './registry/model-loader';
+export * from './trees';
