@@ -9,3 +9,4 @@ export * from './metrics';
 export * from './errors/assert-unreachable';
 export * from './http/pagination';
 export * from './cli';
+export * from './bench';
