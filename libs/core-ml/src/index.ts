@@ -13,6 +13,7 @@ export * from './drift/drift-reference';
 export * from './drift/divergence';
 export * from './drift/drift-monitor';
 export * from './workers';
+export * from './sequence';
 export * from './registry/sql';
 export * from './registry/registry-errors';
 export * from './registry/model-manifest';
