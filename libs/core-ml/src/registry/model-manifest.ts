@@ -10,7 +10,7 @@
  * listed under `files` with its sha256; other top-level keys are kept as they are.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 import { ModelRegistryError, ModelRegistryErrorCode } from './registry-errors';
@@ -109,6 +109,51 @@ export async function readVerified(dir: string, manifest: ModelManifest, file: s
     throw new ModelRegistryError(ModelRegistryErrorCode.ArtifactTampered, `${where}: ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
   }
   return bytes;
+}
+
+export interface ModelArtifactSpec {
+  name: string;
+  version: number;
+  seed: number;
+  features: string[];
+  metrics: Record<string, number>;
+  /** Default now. */
+  createdAt?: Date;
+  /** File name → bytes (ONNX graphs, `reference.json`, the model card, …). */
+  files: Record<string, Uint8Array | string>;
+  /** More top-level manifest keys (hyper-parameters, training window, …). */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * Writes a version's directory: every file, then `manifest.json` listing them with their sha256
+ * (what the training pipeline calls, and what `register` checks). Refuses an existing manifest.
+ */
+export async function writeModelArtifact(dir: string, spec: ModelArtifactSpec): Promise<VerifiedArtifact> {
+  const files = Object.entries(spec.files).map(([file, content]) => ({ file, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
+  const manifest = parseManifest(
+    {
+      ...spec.extra,
+      name: spec.name,
+      version: spec.version,
+      created_at: (spec.createdAt ?? new Date()).toISOString(),
+      seed: spec.seed,
+      features: spec.features,
+      metrics: spec.metrics,
+      files: files.map(({ file, bytes }) => ({ path: file, sha256: sha256(bytes), bytes: bytes.byteLength })),
+    },
+    path.join(dir, MANIFEST_FILE),
+  );
+  const exists = await access(path.join(dir, MANIFEST_FILE)).then(() => true, () => false);
+  if (exists) throw new ModelRegistryError(ModelRegistryErrorCode.VersionConflict, `${dir}: already holds a manifest; a version is written once`);
+  await mkdir(dir, { recursive: true });
+  for (const { file, bytes } of files) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), bytes);
+  }
+  const json = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  await writeFile(path.join(dir, MANIFEST_FILE), json, { flag: 'wx' });
+  return { manifest, manifestSha256: sha256(json) };
 }
 
 /** The ONNX graphs of a version, in manifest order. */
