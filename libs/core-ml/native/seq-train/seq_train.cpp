@@ -23,6 +23,10 @@
 // shapes, float offsets, model and training settings), eval-logits.bin when --eval is given.
 // Progress lines on stdout: "epoch E/E step S/S loss L steps/s R", then "done ...".
 //
+// Threads: --threads sets libtorch's intra-op pool. On a shared machine run with OMP_WAIT_POLICY=PASSIVE
+// (the TypeScript wrapper does): libgomp's spinning threads otherwise slow a busy box down about 20x.
+// Speed: bench.sh beside this file.
+//
 // Build: make -C libs/core-ml/native (from the repository root).
 #include <torch/torch.h>
 

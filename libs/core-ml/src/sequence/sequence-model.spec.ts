@@ -9,7 +9,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { seededFloats } from '../../test/helpers/random';
 import { parseSequenceModel, SequenceModelWeights } from './sequence-model';
 import { sequenceModelToOnnx, sequenceModelToOnnxInt8 } from './sequence-onnx';
-import { SequenceTensorBatch, SequenceTrainerError, trainSequenceModel } from './train-sequence-model';
+import { SequenceTensorBatch, SequenceTrainerError, SequenceTrainProgress, trainSequenceModel } from './train-sequence-model';
 
 const K = 12;
 // Channels: valid, log amount, outgoing, gap, noise.
@@ -69,9 +69,10 @@ describe('sequence model', () => {
   const test = burstTask(1000, 2);
   let weights: SequenceModelWeights;
   let trainerProbabilities: number[];
+  const progress: SequenceTrainProgress[] = [];
 
   beforeAll(async () => {
-    const result = await trainSequenceModel(train, { dModel: 16, heads: 2, ffn: 32, epochs: 12, batchSize: 64, learningRate: 3e-3, seed: 7, evaluate: test.sequences });
+    const result = await trainSequenceModel(train, { dModel: 16, heads: 2, ffn: 32, epochs: 12, batchSize: 64, learningRate: 3e-3, seed: 7, evaluate: test.sequences, onProgress: (p) => progress.push(p) });
     weights = result.weights;
     trainerProbabilities = Array.from(result.evalLogits ?? [], sigmoid);
   }, 60_000);
@@ -81,6 +82,7 @@ describe('sequence model', () => {
     console.log(`synthetic burst task: ${positives}/${test.labels.length} positives, trainer test accuracy ${accuracy(trainerProbabilities, test.labels).toFixed(4)}`);
     expect(positives).toBeGreaterThan(200);
     expect(accuracy(trainerProbabilities, test.labels)).toBeGreaterThan(0.97);
+    expect(progress.at(-1)).toMatchObject({ epoch: 12, epochs: 12, step: 47, stepsPerEpoch: 47 });
   });
 
   it('runs in ORT as the fp32 ONNX export to the trainer\'s probabilities (max abs diff <= 1e-4)', async () => {

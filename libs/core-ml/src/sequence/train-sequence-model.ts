@@ -145,7 +145,9 @@ type Done = Pick<SequenceTrainingResult, 'steps' | 'seconds' | 'stepsPerSecond' 
 
 function runTrainer(binary: string, args: string[], onProgress?: (progress: SequenceTrainProgress) => void): Promise<Done> {
   return new Promise((settle, fail) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // libgomp's default spin-waiting collapses training (about 20x slower) when other processes hold the cores.
+    const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     let done: Done | undefined;
