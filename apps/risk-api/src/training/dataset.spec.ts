@@ -1,4 +1,4 @@
-import { computeFeatures, FEATURE_NAMES, toModelInput } from '../modules/features';
+import { computeFeatures, computeSequences, FEATURE_NAMES, toModelInput } from '../modules/features';
 import { decodeTransaction } from '@vigil/contracts';
 import { generate } from '../simulator/generate';
 import { buildDataset, selectRows, simulationOptions } from './dataset';
@@ -18,6 +18,9 @@ describe('buildDataset', () => {
     const width = FEATURE_NAMES.length;
     expect(data.rows).toBe(transactions.length);
     expect(expected.map((_, row) => Array.from(data.features.subarray(row * width, (row + 1) * width)))).toEqual(expected);
+    const sequences = computeSequences(decoded);
+    expect([data.steps, data.channels]).toEqual([sequences.steps, sequences.channels]);
+    expect(data.sequences).toEqual(sequences.data);
   });
 
   it('labels fraud and AML positive, decoys and background negative', () => {
@@ -36,5 +39,7 @@ describe('buildDataset', () => {
     expect(Array.from(late.features.subarray(0, width))).toEqual(Array.from(data.features.subarray(first * width, (first + 1) * width)));
     expect(late.pattern[0]).toBe(data.pattern[first]);
     expect(late.ruleScores[0]).toBe(data.ruleScores[first]);
+    const size = data.steps * data.channels;
+    expect(late.sequences.subarray(0, size)).toEqual(data.sequences.subarray(first * size, (first + 1) * size));
   });
 });

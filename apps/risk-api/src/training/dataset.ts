@@ -1,6 +1,6 @@
 import { decodeTransaction } from '@vigil/contracts';
 
-import { FEATURE_NAMES, FeatureEngine, toModelInput } from '../modules/features';
+import { FEATURE_NAMES, FeatureEngine, SequenceEncoder, toModelInput } from '../modules/features';
 import { compileRuleSet, DEFAULT_RULE_SET, evaluateRuleSet, RULE_SCHEMA, ruleValues } from '../modules/rules';
 import { SimulationOptions, simulate, startInstant } from '../simulator/generate';
 import { DAY } from '../simulator/model';
@@ -22,6 +22,10 @@ export interface RiskDataset {
   readonly rows: number;
   /** rows × FEATURE_NAMES.length, row-major, as the tree model reads them. */
   readonly features: Float32Array;
+  /** rows × steps × channels: each transaction's originator history, as the sequence model reads it. */
+  readonly sequences: Float32Array;
+  readonly steps: number;
+  readonly channels: number;
   /** 1 for fraud or AML, 0 for benign (decoys included). */
   readonly labels: Float32Array;
   /** The default rule set's score: the rules-only baseline. */
@@ -36,16 +40,20 @@ export interface RiskDataset {
 export type ProgressListener = (fraction: number, rows: number) => void;
 
 /**
- * Simulates a stream and runs every transaction through the contract decoder, the feature engine
- * and the default rules, exactly as the service does, so training sees serving's inputs.
+ * Simulates a stream and runs every transaction through the contract decoder, the feature engine,
+ * the sequence encoder and the default rules, exactly as the service does, so training sees
+ * serving's inputs.
  */
 export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): RiskDataset {
   const engine = new FeatureEngine();
+  const encoder = new SequenceEncoder();
+  const stepSize = encoder.steps * encoder.channels;
   const rules = compileRuleSet(DEFAULT_RULE_SET, RULE_SCHEMA);
   const from = startInstant(spec.start);
 
   const width = FEATURE_NAMES.length;
-  let features = new Float32Array(width * 65_536);
+  let features: Float32Array = new Float32Array(width * 65_536);
+  let sequences: Float32Array = new Float32Array(stepSize * 65_536);
   const labels: number[] = [];
   const ruleScores: number[] = [];
   const day: number[] = [];
@@ -57,7 +65,9 @@ export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): R
     const vector = engine.process(decoded.transaction);
     const row = labels.length;
     if ((row + 1) * width > features.length) features = grow(features);
+    if ((row + 1) * stepSize > sequences.length) sequences = grow(sequences);
     toModelInput(vector, features.subarray(row * width, (row + 1) * width));
+    encoder.processInto(decoded.transaction, sequences, row * stepSize);
     labels.push(simulated.truth.label === 'benign' ? 0 : 1);
     ruleScores.push(evaluateRuleSet(rules, ruleValues(decoded.transaction, vector)).score);
     day.push(Math.floor((decoded.transaction.ts - from) / DAY));
@@ -70,6 +80,9 @@ export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): R
     spec,
     rows,
     features: features.slice(0, rows * width),
+    sequences: sequences.slice(0, rows * stepSize),
+    steps: encoder.steps,
+    channels: encoder.channels,
     labels: Float32Array.from(labels),
     ruleScores: Float32Array.from(ruleScores),
     day: Int32Array.from(day),
@@ -96,12 +109,20 @@ export function selectRows(dataset: RiskDataset, keep: (row: number) => boolean)
   const width = FEATURE_NAMES.length;
   const picked: number[] = [];
   for (let row = 0; row < dataset.rows; row++) if (keep(row)) picked.push(row);
+  const stepSize = dataset.steps * dataset.channels;
   const features = new Float32Array(picked.length * width);
-  picked.forEach((row, i) => features.set(dataset.features.subarray(row * width, (row + 1) * width), i * width));
+  const sequences = new Float32Array(picked.length * stepSize);
+  picked.forEach((row, i) => {
+    features.set(dataset.features.subarray(row * width, (row + 1) * width), i * width);
+    sequences.set(dataset.sequences.subarray(row * stepSize, (row + 1) * stepSize), i * stepSize);
+  });
   return {
     spec: dataset.spec,
     rows: picked.length,
     features,
+    sequences,
+    steps: dataset.steps,
+    channels: dataset.channels,
     labels: Float32Array.from(picked, (row) => dataset.labels[row]),
     ruleScores: Float32Array.from(picked, (row) => dataset.ruleScores[row]),
     day: Int32Array.from(picked, (row) => dataset.day[row]),
