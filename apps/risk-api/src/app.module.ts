@@ -6,6 +6,7 @@ import { Logger } from 'pino';
 import { RiskApiEnv } from './config/env';
 import { AlertsModule } from './modules/alerts/alerts.module';
 import { DecisionsModule } from './modules/decisions/decisions.module';
+import { ModelsModule } from './modules/models/models.module';
 import { RuleSetsModule } from './modules/rule-sets/rule-sets.module';
 
 /**
@@ -22,6 +23,7 @@ export class RiskApiModule {
         DecisionsModule,
         RuleSetsModule,
         AlertsModule,
+        ModelsModule.forRoot(env),
       ],
     };
   }

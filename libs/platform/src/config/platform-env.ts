@@ -97,6 +97,12 @@ export class PlatformEnv {
   @Max(86_400)
   JWT_TTL_SECONDS = 3600;
 
+  /** Where trained model versions live (`<name>/<version>/`, see libs/core-ml registry); default `<repo>/models`. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  MODELS_DIR?: string;
+
   /** How long a SIGTERM waits for in-flight work before the process gives up and exits. */
   @Type(() => Number)
   @IsInt()

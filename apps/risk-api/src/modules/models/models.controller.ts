@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedUser, CurrentUser, Roles } from '@vigil/platform';
+
+import { ModelVersionParams, PromoteModelDto } from './dto/model.dto';
+import { ModelsService } from './models.service';
+
+@ApiTags('models')
+@Controller('models')
+@Roles('viewer')
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every registered model version with its status (candidate, champion, shadow, retired) and metrics' })
+  list() {
+    return this.models.list();
+  }
+
+  @Get('drift')
+  @ApiOperation({ summary: "The champion's drift over the live window: PSI and KL per input and for the score, and which exceed the KL threshold" })
+  drift() {
+    return this.models.driftReport();
+  }
+
+  @Get(':name/versions/:version')
+  @ApiOperation({ summary: 'One model version with its manifest (features, files and their sha256, metrics, seed)' })
+  find(@Param() params: ModelVersionParams) {
+    return this.models.get(params.name, params.version);
+  }
+
+  @Post(':name/versions/:version/promote')
+  @Roles('admin')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Make a version the champion (the previous champion retires) or the shadow (the previous shadow returns to candidate); audited' })
+  promote(@Param() params: ModelVersionParams, @Body() body: PromoteModelDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.models.promote(params.name, params.version, body.role, user);
+  }
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ModelRegistry } from '@vigil/core-ml';
+import { PlatformEnv } from '@vigil/platform';
+import { DataSource } from 'typeorm';
+
+import { LiveRiskModel } from './live-risk-model';
+import { ModelDrift } from './model-drift';
+import { ModelsController } from './models.controller';
+import { ModelsService } from './models.service';
+import { MODEL_REGISTRY } from './models.tokens';
+import { typeormSqlDatabase } from './typeorm-sql';
+
+/**
+ * The model registry in risk-api: the admin REST API, the live champion/shadow slot and the drift
+ * monitor. The decision pipeline imports this module and injects LiveRiskModel and ModelDrift.
+ */
+@Module({})
+export class ModelsModule {
+  static forRoot(env: Pick<PlatformEnv, 'MODELS_DIR'>): DynamicModule {
+    return {
+      module: ModelsModule,
+      // Global, so the decision pipeline injects LiveRiskModel and ModelDrift without importing it again.
+      global: true,
+      controllers: [ModelsController],
+      providers: [
+        {
+          provide: MODEL_REGISTRY,
+          useFactory: (dataSource: DataSource) => new ModelRegistry({ db: typeormSqlDatabase(dataSource), ...(env.MODELS_DIR ? { modelsRoot: env.MODELS_DIR } : {}) }),
+          inject: [getDataSourceToken()],
+        },
+        LiveRiskModel,
+        ModelDrift,
+        ModelsService,
+      ],
+      exports: [MODEL_REGISTRY, LiveRiskModel, ModelDrift],
+    };
+  }
+}
