@@ -5,7 +5,8 @@
  * through typescript-worker.js), compared with OnnxModelSession running the same models in this
  * thread. Nothing here is timed: the event-loop spec counts interval ticks while a run is pending.
  */
-import type { Worker } from 'node:worker_threads';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 import { Tensor } from 'onnxruntime-node';
 
@@ -21,10 +22,10 @@ import {
 } from '../errors';
 import { encodeOnnxModel, tensor } from '../onnx';
 import { OnnxModelSession } from '../session/onnx-model-session';
+import { POISON_EXIT_CODE, POISON_ROWS } from '../../test/helpers/poison';
 import { linearModel, twoInputModel } from '../../test/helpers/onnx-model-builder';
 import { seededFloats } from '../../test/helpers/random';
 import { InferencePool } from './inference-pool';
-import { spawnInferenceWorker } from './spawn-inference-worker';
 
 const W = [
   [0.5, -1.25],
@@ -295,31 +296,48 @@ describe(InferencePool.name, () => {
   });
 
   it('rejects what a dying worker had in flight, naming the model, and replaces the worker', async () => {
-    // Prepare
-    const threads: Worker[] = [];
+    // Prepare: workers that die on a poison batch; the pool starts them as spawnInferenceWorker starts its own
+    const spawn = jest.fn(
+      () =>
+        new Worker(path.join(__dirname, 'typescript-worker.js'), {
+          workerData: { typescriptEntry: path.join(__dirname, '../../test/helpers/crash-on-poison-worker.ts') },
+        }),
+    );
     const workerExited = jest.fn();
-    const sut = new InferencePool({
-      spawn: () => {
-        const thread = spawnInferenceWorker();
-        threads.push(thread);
-        return thread;
-      },
-      listener: { workerExited },
-    });
-    const heavy = await sut.load(heavyModel(), { name: 'heavy@1' });
+    const sut = new InferencePool({ spawn, listener: { workerExited } });
     const linear = await sut.load(linearModel(W, B), { name: 'linear@1' });
+    const other = await sut.load(twoInputModel(2), { name: 'two-input@1' });
 
-    // Act: the heavy run is sent, then its thread is killed under it
-    const running = heavy.run(heavyFeed());
-    await new Promise((resolve) => setImmediate(resolve));
-    await threads[0].terminate();
+    // Act
+    const poisoned = linear.run({ x: linearFeed(POISON_ROWS) });
 
     // Assert
-    await expect(running).rejects.toBeInstanceOf(InferenceWorkerExitedError);
-    await expect(running).rejects.toMatchObject({ code: CoreMlErrorCode.InferenceWorkerExited, model: 'heavy@1', worker: 0 });
+    await expect(poisoned).rejects.toBeInstanceOf(InferenceWorkerExitedError);
+    await expect(poisoned).rejects.toMatchObject({ code: CoreMlErrorCode.InferenceWorkerExited, model: 'linear@1', worker: 0 });
+    await expect(poisoned).rejects.toThrow(`exit code ${POISON_EXIT_CODE}`);
     expect(workerExited).toHaveBeenCalledWith(0, expect.any(Error), true);
-    expect(threads).toHaveLength(2);
+    expect(spawn).toHaveBeenCalledTimes(2);
     await expect(linear.run({ x: linearFeed(2) })).resolves.toMatchObject({ y: { dims: [2, 2] } });
+    const pair = new Tensor('float32', Float32Array.of(1, 2, 3, 4), [2, 2]);
+    await expect(other.run({ a: pair, b: new Tensor('float32', Float32Array.of(1, 1, 1, 1), [2, 2]) })).resolves.toMatchObject({ sum: { dims: [2, 2] } });
+    await sut.close();
+  });
+
+  it('does not respawn a worker that dies before answering anything, and says why once none is left', async () => {
+    // Prepare: a worker that exits at once, as a broken entry would
+    const spawn = jest.fn(() => new Worker('process.exit(3)', { eval: true }));
+    const sut = new InferencePool({ spawn });
+
+    // Act
+    const first = sut.load(linearModel(W, B), { name: 'linear' });
+    await expect(first).rejects.toBeInstanceOf(InferenceWorkerExitedError);
+    const second = sut.load(linearModel(W, B), { name: 'linear' });
+
+    // Assert
+    await expect(second).rejects.toMatchObject({ code: CoreMlErrorCode.InferenceWorkerExited, worker: null });
+    await expect(second).rejects.toThrow(/^linear: no inference worker to answer \(last exit: worker 0: exit code 3\)$/);
+    expect(spawn).toHaveBeenCalledTimes(1);
+    expect(sut.workers).toBe(0);
     await sut.close();
   });
 

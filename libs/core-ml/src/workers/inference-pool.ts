@@ -236,9 +236,18 @@ export class InferencePool {
       request.reject(new InferenceWorkerExitedError(request.model, slot.index, detail));
     }
     slot.pending.clear();
-    const replace = slot.answered && !this.#closing;
-    this.#slots[slot.index] = replace ? this.#start(slot.index) : undefined;
-    this.#listener.workerExited?.(slot.index, slot.failure ?? new Error(detail), replace);
+    let replaced = false;
+    this.#slots[slot.index] = undefined;
+    if (slot.answered && !this.#closing) {
+      // In an event handler a throw would crash the service: a failed spawn leaves the slot empty.
+      try {
+        this.#slots[slot.index] = this.#start(slot.index);
+        replaced = true;
+      } catch (error) {
+        this.#lastExit += `; replacing it failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    this.#listener.workerExited?.(slot.index, slot.failure ?? new Error(detail), replaced);
   }
 
   #settle(slot: PoolWorker, reply: WorkerReply): void {

@@ -9,15 +9,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
 const ENTRY = 'inference-worker';
 
-export function spawnInferenceWorker(options: Pick<WorkerOptions, 'resourceLimits' | 'env' | 'stdout' | 'stderr'> = {}): Worker {
+export function spawnInferenceWorker(): Worker {
   const compiled = path.join(__dirname, `${ENTRY}.js`);
-  if (fs.existsSync(compiled)) return new Worker(compiled, options);
+  if (fs.existsSync(compiled)) return new Worker(compiled);
   return new Worker(path.join(__dirname, 'typescript-worker.js'), {
-    ...options,
     workerData: { typescriptEntry: path.join(__dirname, `${ENTRY}.ts`) },
   });
 }
