@@ -49,8 +49,8 @@ export class DecisionPipeline {
     this.outbox.claim(txIds);
     const decided = await this.features.serially(async () => {
       try {
-        const vectors = await this.features.process(fresh.map(({ transaction }) => transaction));
-        const batch = fresh.map((item, i) => this.decideOne(item, vectors[i], live.active, live.shadows));
+        const inputs = await this.features.process(fresh.map(({ transaction }) => transaction));
+        const batch = fresh.map((item, i) => this.decideOne(item, inputs[i].features, live.active, live.shadows));
         await this.repository.saveBatch(batch);
         return batch;
       } catch (error) {
