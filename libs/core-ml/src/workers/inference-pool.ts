@@ -11,6 +11,11 @@
  * load) is not replaced, which would only crash again in a loop: its slot stays empty, and requests
  * fail once no worker is left.
  *
+ * Close it before the process exits. Ending a worker thread while ORT is inside a run, by
+ * `terminate()` or by `process.exit()` in the main thread, aborts the whole process (exit 134:
+ * onnxruntime-node 1.30 throws a C++ Napi::Error into the dying environment); close() lets the runs
+ * in flight finish and releases the sessions before it stops the threads.
+ *
  * Size it with the cores: each worker's run uses `intraOpNumThreads` threads of its own, and the
  * event loop needs a core too. Default one worker.
  */
@@ -171,6 +176,8 @@ export class InferencePool {
     this.#closing = true;
     this.#closed ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      // Loads a replacement worker started by itself too: a thread must not be stopped inside ORT.
+      await Promise.allSettled(this.#live().flatMap((slot) => [...slot.loads.values()]));
       await Promise.all(
         this.#live().map(async (slot) => {
           slot.stopping = true;
