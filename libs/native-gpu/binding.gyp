@@ -21,6 +21,9 @@
         'src/ops/window_agg/window_agg_cpu.cc',
         'src/ops/window_agg/window_agg_emulate.cc',
         'src/ops/window_agg/window_agg_worker.cc',
+        'src/ops/align/align_cpu.cc',
+        'src/ops/align/align_tables.cc',
+        'src/ops/align/align_worker.cc',
       ],
       'include_dirs': ['src'],
       'defines': ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED'],
@@ -32,6 +35,7 @@
           'sources': [
             'src/cuda/device_query.cc',
             'src/ops/window_agg/window_agg_cuda.cu',
+            'src/ops/align/align_cuda.cu',
           ],
           'libraries': ['-L<(vg_cuda_libdir)', '-lcudart_static', '-ldl', '-lrt', '-lpthread'],
           'rules': [
@@ -47,6 +51,8 @@
                 'src/cuda/stream.h',
                 'src/ops/window_agg/window_agg.h',
                 'src/ops/window_agg/window_agg_device.h',
+                'src/ops/align/align.h',
+                'src/ops/align/align_device.h',
               ],
               'outputs': ['<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).cu.o'],
               'action': [

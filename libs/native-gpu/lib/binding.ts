@@ -31,6 +31,28 @@ export interface WindowStatistics {
   distinct?: Float64Array;
 }
 
+/** Options of the native alignFrames (validated in align-frames.ts). */
+export interface NativeAlignOptions {
+  backend: 'cpu' | 'cuda';
+  /** CPU worker threads; 0 = hardware concurrency. */
+  threads: number;
+  warp: boolean;
+  /** CUDA: report deviceMs and deviceBytes. */
+  timing: boolean;
+  blockSize?: number;
+  fftTransforms?: number;
+}
+
+/** What the native alignFrames returns, one entry per pair (plus the warped frames when asked). */
+export interface NativeAlignResult {
+  dx: Float64Array;
+  dy: Float64Array;
+  confidence: Float64Array;
+  warped?: Float32Array;
+  deviceMs?: number;
+  deviceBytes?: number;
+}
+
 export interface Binding {
   readonly cudaCompiled: boolean;
   backends(): Array<'cpu' | 'cuda'>;
@@ -44,4 +66,11 @@ export interface Binding {
     windows: Float64Array,
     options: NativeWindowAggOptions,
   ): Promise<WindowStatistics>;
+  alignFrames(
+    references: Uint8Array | Float32Array,
+    frames: Uint8Array | Float32Array,
+    height: number,
+    width: number,
+    options: NativeAlignOptions,
+  ): Promise<NativeAlignResult>;
 }

@@ -1,5 +1,6 @@
 /**
- * @vigil/native-gpu: custom CUDA kernels with CPU twins, for core-ml's time-series features and models.
+ * @vigil/native-gpu: custom CUDA kernels with CPU twins: core-ml's time-series features and models, and
+ * the defect inspector's frame alignment.
  *
  * Every op is async (it runs off the JS thread), validates its arguments here and names the bad one,
  * and runs on `cuda` when `backends()` has it (`backend: 'auto'`), else on its CPU twin, which is also
@@ -8,6 +9,14 @@
 export { backends, cudaStatus, deviceInfo } from './runtime';
 export type { WindowStatistics } from './binding';
 export type { Backend, CudaDeviceInfo, CudaStatus } from './runtime';
+export { alignFrames } from './align-frames';
+export type {
+  AlignCudaLaunchOptions,
+  AlignFramesInput,
+  AlignFramesOptions,
+  AlignFramesResult,
+  GrayImages,
+} from './align-frames';
 export { windowAggregates } from './window-agg';
 export type {
   CudaLaunchOptions,

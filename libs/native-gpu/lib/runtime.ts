@@ -12,6 +12,8 @@ export interface CudaDeviceInfo {
   totalMemoryBytes: number;
   multiProcessorCount: number;
   computeCapability: { major: number; minor: number };
+  /** Peak DRAM bandwidth, 2 x memory clock x bus width (the `cudaDevAttrMemoryClockRate` and `GlobalMemoryBusWidth` attributes). */
+  peakMemoryBandwidthBytesPerSecond: number;
 }
 
 /** Why `cuda` is or is not a backend here. */

@@ -5,12 +5,14 @@
  */
 import { types } from 'node:util';
 
-export type TypedArrayName = 'Int32Array' | 'Float64Array';
+export type TypedArrayName = 'Int32Array' | 'Float64Array' | 'Uint8Array' | 'Float32Array';
 
 // util.types checks work across realms (vm contexts, jest environments), unlike instanceof.
 const IS_TYPED: Record<TypedArrayName, (value: unknown) => boolean> = {
   Int32Array: (value) => types.isInt32Array(value),
   Float64Array: (value) => types.isFloat64Array(value),
+  Uint8Array: (value) => types.isUint8Array(value),
+  Float32Array: (value) => types.isFloat32Array(value),
 };
 
 /** A short description of a value's type for error messages: `Float32Array`, `null`, `string`. */
@@ -29,7 +31,7 @@ export function expectTypedArray(name: string, value: unknown, kind: TypedArrayN
   if (!IS_TYPED[kind](value)) {
     throw new TypeError(`${name}: expected ${expected}, got ${describeType(value)}`);
   }
-  const actual = (value as Int32Array | Float64Array).length;
+  const actual = (value as ArrayLike<number>).length;
   if (length !== undefined && actual !== length) {
     throw new RangeError(`${name}: expected ${expected}, got ${kind} of length ${actual}`);
   }

@@ -3,10 +3,12 @@
 // without a GPU or CUDA runtime (cudart is linked statically).
 //
 //   backends()          ['cpu'] or ['cpu', 'cuda']                    (runtime.h)
-//   deviceInfo()        [{ id, name, totalMemoryBytes, multiProcessorCount, computeCapability }]
+//   deviceInfo()        [{ id, name, totalMemoryBytes, multiProcessorCount, computeCapability,
+//                          peakMemoryBandwidthBytesPerSecond }]
 //   cudaStatus()        { compiled, available, deviceCount, runtimeVersion, driverVersion,
 //                         error?, code? }
 //   windowAggregates()  Promise of sliding-window aggregates          (ops/window_agg/)
+//   alignFrames()       Promise of per-pair shifts (phase correlation) (ops/align/)
 //   cudaCompiled        boolean
 #include <napi.h>
 
@@ -15,6 +17,9 @@
 namespace vigil::window_agg {
 Napi::Value WindowAggregates(const Napi::CallbackInfo& info);
 }  // namespace vigil::window_agg
+namespace vigil::align {
+Napi::Value AlignFrames(const Napi::CallbackInfo& info);
+}  // namespace vigil::align
 
 namespace vigil {
 
@@ -24,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaStatus", Napi::Function::New(env, CudaStatusInfo, "cudaStatus"));
   exports.Set("windowAggregates",
               Napi::Function::New(env, window_agg::WindowAggregates, "windowAggregates"));
+  exports.Set("alignFrames", Napi::Function::New(env, align::AlignFrames, "alignFrames"));
 #ifdef NATIVE_GPU_WITH_CUDA
   exports.Set("cudaCompiled", Napi::Boolean::New(env, true));
 #else

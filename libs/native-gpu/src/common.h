@@ -42,15 +42,16 @@ inline double GetNumberOr(const Napi::Object& options, const char* key, double f
   return value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : fallback;
 }
 
-// Frees memory from AllocateHostDoubles.
+// Frees memory from AllocateHostDoubles / AllocateHostFloats.
 struct FreeDeleter {
-  void operator()(double* data) const { std::free(data); }
+  void operator()(void* data) const { std::free(data); }
 };
 
 // Uninitialised host memory for `n` doubles (outputs are fully overwritten, so no zero-fill pass);
 // nullptr when out of memory or for n == 0. Freed with std::free (FreeDeleter, the ArrayBuffer
 // finalizer).
 double* AllocateHostDoubles(size_t n);
+float* AllocateHostFloats(size_t n);
 
 // An owning host array of doubles; moves into a JS Float64Array without a copy (ToFloat64Array).
 struct HostArray {
@@ -70,6 +71,21 @@ struct HostArray {
 // the memory (STYLE R13). Falls back to a copy where external buffers are not allowed (built with
 // NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED, or a runtime such as Electron's sandbox refusing them).
 Napi::Float64Array ToFloat64Array(Napi::Env env, HostArray&& array);
+
+// The float32 counterparts (e.g. images).
+struct HostFloatArray {
+  std::unique_ptr<float, FreeDeleter> data;
+  size_t size = 0;
+
+  void Allocate(size_t n) {
+    data.reset(AllocateHostFloats(n));
+    if (n > 0 && data == nullptr) throw std::bad_alloc();
+    size = n;
+  }
+  float* get() const { return data.get(); }
+};
+
+Napi::Float32Array ToFloat32Array(Napi::Env env, HostFloatArray&& array);
 
 }  // namespace vigil
 

@@ -65,6 +65,9 @@ Napi::Value DeviceInfo(const Napi::CallbackInfo& info) {
     cc.Set("major", props.compute_major);
     cc.Set("minor", props.compute_minor);
     item.Set("computeCapability", cc);
+    // Double data rate: two transfers per memory clock over the whole bus.
+    item.Set("peakMemoryBandwidthBytesPerSecond",
+             2.0 * props.memory_clock_khz * 1000.0 * props.memory_bus_width_bits / 8.0);
     result.Set(static_cast<uint32_t>(device), item);
   }
 #endif

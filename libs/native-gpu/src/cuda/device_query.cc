@@ -28,6 +28,11 @@ Status GetDeviceProperties(int device, DeviceProperties* out) {
   out->multiprocessor_count = props.multiProcessorCount;
   out->compute_major = props.major;
   out->compute_minor = props.minor;
+  // CUDA 13 dropped these from cudaDeviceProp; the attributes remain.
+  VG_CUDA_RETURN_IF_ERROR(
+      cudaDeviceGetAttribute(&out->memory_clock_khz, cudaDevAttrMemoryClockRate, device));
+  VG_CUDA_RETURN_IF_ERROR(cudaDeviceGetAttribute(&out->memory_bus_width_bits,
+                                                 cudaDevAttrGlobalMemoryBusWidth, device));
   return Status::Ok();
 }
 

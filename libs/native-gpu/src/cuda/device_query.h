@@ -17,6 +17,8 @@ struct DeviceProperties {
   int multiprocessor_count = 0;
   int compute_major = 0;
   int compute_minor = 0;
+  int memory_clock_khz = 0;       // peak memory clock
+  int memory_bus_width_bits = 0;
 };
 
 // Number of visible CUDA devices. Without a driver or device this is a failed Status

@@ -1,0 +1,180 @@
+// align_worker.cc: the alignFrames binding: unpacks arguments on the JS thread, runs the chosen
+// backend on a libuv thread (Napi::AsyncWorker), and settles a Promise.
+//
+//   alignFrames(references: Uint8Array | Float32Array, frames: (same type), height, width,
+//               options: { backend: 'cpu'|'cuda', threads, warp, timing, blockSize,
+//                         fftTransforms })
+//     -> Promise<{ dx, dy, confidence: Float64Array [pairs], warped?: Float32Array [pairs*h*w],
+//                  deviceMs?, deviceBytes? (cuda with timing) }>
+//
+// lib/align-frames.ts validates first (STYLE R12); the checks here only keep a bad direct call from
+// touching memory it should not. Execute() never touches N-API; outputs go back without a copy.
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common.h"
+#include "ops/align/align.h"
+#include "runtime.h"
+
+namespace vigil::align {
+
+namespace {
+
+class AlignWorker : public Napi::AsyncWorker {
+ public:
+  AlignWorker(Napi::Env env, Params params)
+      : Napi::AsyncWorker(env, "vigil:alignFrames"),
+        params_(std::move(params)),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  // Keeps an input buffer alive until the worker is destroyed (the worker thread reads it).
+  void Pin(const Napi::Value& array) {
+    pinned_.push_back(Napi::Persistent(array.As<Napi::Object>()));
+  }
+
+ protected:
+  void Execute() override {
+    Status status;
+    try {
+      status = Run();
+    } catch (const std::bad_alloc&) {
+      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
+    } catch (const std::exception& e) {
+      status = Status::Error(e.what());
+    }
+    status_ = status.WithPrefix(std::string("alignFrames (") +
+                                (params_.backend == Backend::kCuda ? "cuda" : "cpu") + ")");
+    if (!status_.ok()) SetError(status_.message());
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    try {
+      Napi::Object result = Napi::Object::New(env);
+      result.Set("dx", ToFloat64Array(env, std::move(dx_)));
+      result.Set("dy", ToFloat64Array(env, std::move(dy_)));
+      result.Set("confidence", ToFloat64Array(env, std::move(confidence_)));
+      if (params_.warp) result.Set("warped", ToFloat32Array(env, std::move(warped_)));
+      if (params_.timing && params_.backend == Backend::kCuda) {
+        result.Set("deviceMs", device_ms_);
+        result.Set("deviceBytes", device_bytes_);
+      }
+      deferred_.Resolve(result);
+    } catch (const Napi::Error& error) {
+      deferred_.Reject(error.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& error) override {
+    if (status_.ok()) {
+      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
+    } else {
+      deferred_.Reject(StatusToError(Env(), status_).Value());
+    }
+  }
+
+ private:
+  Status Run() {
+    const size_t pairs = static_cast<size_t>(params_.pairs);
+    dx_.Allocate(pairs);
+    dy_.Allocate(pairs);
+    confidence_.Allocate(pairs);
+    if (params_.warp) warped_.Allocate(pairs * params_.image_size());
+    Outputs out;
+    out.dx = dx_.get();
+    out.dy = dy_.get();
+    out.confidence = confidence_.get();
+    out.warped = params_.warp ? warped_.get() : nullptr;
+    if (params_.timing) {
+      out.device_ms = &device_ms_;
+      out.device_bytes = &device_bytes_;
+    }
+    if (params_.backend == Backend::kCpu) return AlignCpu(params_, out);
+#ifdef NATIVE_GPU_WITH_CUDA
+    if (!CudaAvailable()) return ProbeCuda().status;
+    return AlignCuda(params_, out);
+#else
+    return ProbeCuda().status;
+#endif
+  }
+
+  Params params_;
+  Status status_;
+  HostArray dx_, dy_, confidence_;
+  HostFloatArray warped_;
+  double device_ms_ = 0.0;
+  double device_bytes_ = 0.0;
+  Napi::Promise::Deferred deferred_;
+  std::vector<Napi::ObjectReference> pinned_;
+};
+
+}  // namespace
+
+Napi::Value AlignFrames(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  VG_THROW_TYPE_ERROR_IF(info.Length() != 5, env, "alignFrames: expected 5 arguments");
+  VG_THROW_TYPE_ERROR_IF(!info[0].IsTypedArray() || !info[1].IsTypedArray(), env,
+                         "alignFrames: references and frames must be typed arrays");
+  Napi::TypedArray references = info[0].As<Napi::TypedArray>();
+  Napi::TypedArray frames = info[1].As<Napi::TypedArray>();
+  const napi_typedarray_type type = frames.TypedArrayType();
+  VG_THROW_TYPE_ERROR_IF(
+      (type != napi_uint8_array && type != napi_float32_array) ||
+          references.TypedArrayType() != type,
+      env, "alignFrames: references and frames must both be Uint8Array or both Float32Array");
+  VG_THROW_TYPE_ERROR_IF(!info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsObject(), env,
+                         "alignFrames: expected (references, frames, height, width, options)");
+  const int height = info[2].As<Napi::Number>().Int32Value();
+  const int width = info[3].As<Napi::Number>().Int32Value();
+  VG_THROW_TYPE_ERROR_IF(height < kMinSide || height > kMaxSide || width < kMinSide ||
+                             width > kMaxSide,
+                         env, "alignFrames: height and width must be in [16, 1024]");
+  const size_t image = static_cast<size_t>(height) * static_cast<size_t>(width);
+  const size_t num_refs = references.ElementLength() / image;
+  const size_t pairs = frames.ElementLength() / image;
+  VG_THROW_TYPE_ERROR_IF(references.ElementLength() % image != 0 ||
+                             frames.ElementLength() % image != 0 ||
+                             (num_refs != 1 && num_refs != pairs),
+                         env,
+                         "alignFrames: frames must hold whole images, references 1 or one per frame");
+
+  Params params;
+  params.pixel = type == napi_uint8_array ? PixelType::kGray8 : PixelType::kFloat32;
+  params.references = static_cast<const uint8_t*>(references.ArrayBuffer().Data()) +
+                      references.ByteOffset();
+  params.frames =
+      static_cast<const uint8_t*>(frames.ArrayBuffer().Data()) + frames.ByteOffset();
+  params.num_references = static_cast<int64_t>(num_refs);
+  params.pairs = static_cast<int64_t>(pairs);
+  params.height = height;
+  params.width = width;
+
+  Napi::Object options = info[4].As<Napi::Object>();
+  Napi::Value backend = options.Get("backend");
+  const std::string name = backend.IsString() ? backend.As<Napi::String>().Utf8Value() : "";
+  VG_THROW_TYPE_ERROR_IF(name != "cpu" && name != "cuda", env,
+                         "alignFrames: options.backend: 'cpu' or 'cuda'");
+  params.backend = name == "cuda" ? Backend::kCuda : Backend::kCpu;
+  params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
+  params.warp = options.Get("warp").ToBoolean().Value();
+  params.timing = options.Get("timing").ToBoolean().Value();
+  params.launch.block_size =
+      static_cast<int>(GetNumberOr(options, "blockSize", params.launch.block_size));
+  params.launch.fft_transforms =
+      static_cast<int>(GetNumberOr(options, "fftTransforms", params.launch.fft_transforms));
+
+  auto worker = std::make_unique<AlignWorker>(env, std::move(params));
+  worker->Pin(info[0]);
+  worker->Pin(info[1]);
+  Napi::Promise promise = worker->Promise();
+  worker.release()->Queue();  // the worker deletes itself after OnOK/OnError
+  return promise;
+}
+
+}  // namespace vigil::align
