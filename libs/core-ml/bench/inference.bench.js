@@ -46,7 +46,9 @@ runCli({
     const { values, switches } = parseFlags(argv, ['model', 'seconds'], ['no-docs', 'help']);
     const seconds = Number(values.get('seconds') ?? 1);
     if (!(seconds > 0 && seconds <= 60)) throw new UsageError(`--seconds: expected a number in (0, 60], got ${values.get('seconds')}`);
-    return { help: switches.has('help'), model: values.get('model'), seconds, docs: !switches.has('no-docs'), argv };
+    const model = values.get('model');
+    if (model !== undefined && !fs.existsSync(model)) throw new UsageError(`--model: ${model} does not exist`);
+    return { help: switches.has('help'), model, seconds, docs: !switches.has('no-docs'), argv };
   },
   async run(options, stopped) {
     const model = resolveModel(options.model);
@@ -107,8 +109,9 @@ runCli({
 /** `--model`, else the shipped champion with the highest version, else a synthetic ensemble. */
 function resolveModel(explicit) {
   if (explicit !== undefined) {
-    if (!fs.existsSync(explicit)) throw new UsageError(`--model: ${explicit} does not exist`);
-    return { source: path.resolve(explicit), description: path.relative(REPO, path.resolve(explicit)) };
+    const file = path.resolve(explicit);
+    const inRepo = path.relative(REPO, file);
+    return { source: file, description: inRepo.startsWith('..') ? file : inRepo };
   }
   const dir = path.join(REPO, 'models/risk');
   const versions = fs.existsSync(dir)
