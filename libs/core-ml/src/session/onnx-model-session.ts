@@ -6,8 +6,9 @@
  *
  * onnxruntime-node 1.30 runs both session creation and `run()` synchronously on the JS thread (it
  * only defers them with setImmediate): a run blocks the event loop for its duration, and two runs
- * never overlap in one process. Parallelism comes from `intraOpNumThreads` inside a run; batching
- * (MicroBatcher) amortises the per-run cost.
+ * never overlap in one thread. Parallelism comes from `intraOpNumThreads` inside a run; batching
+ * (MicroBatcher) amortises the per-run cost; InferencePool (workers/) runs the same sessions in
+ * worker threads, off the event loop.
  */
 import * as path from 'node:path';
 
