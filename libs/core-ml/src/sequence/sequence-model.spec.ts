@@ -90,6 +90,8 @@ describe('sequence model', () => {
     const diff = maxAbsDiff(onnx, trainerProbabilities);
     console.log(`fp32 ONNX vs trainer: max |Δp| = ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-4);
+    const single = await scores(sequenceModelToOnnx(weights), { ...test.sequences, data: test.sequences.data.subarray(0, K * D), count: 1 });
+    expect(single[0]).toBeCloseTo(onnx[0], 6);
   });
 
   it('keeps the INT8 export within 0.1 (max) and 0.01 (mean) of fp32 and loses at most 1 point of accuracy', async () => {
