@@ -4,6 +4,8 @@ import { Transaction } from '@vigil/contracts';
 export interface TimelineEvent {
   readonly ts: number;
   readonly tx: Transaction;
+  /** The step's channels that do not depend on whose timeline or which window it is in, computed once. */
+  readonly row: Float32Array;
 }
 
 /**

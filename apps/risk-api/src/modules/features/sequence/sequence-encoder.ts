@@ -105,14 +105,15 @@ export class SequenceEncoder {
       throw new RangeError(`processInto: offset ${offset} leaves no room for ${this.steps * D} values in a target of ${target.length}`);
     }
     this.advance(tx.ts);
-    this.encode(tx, target, offset);
-    this.record(tx);
+    const event = this.event(tx);
+    this.encode(event, target, offset);
+    this.record(event);
   }
 
   /** Adds `tx` to the history without encoding it (rebuilding state from storage). */
   observe(tx: Transaction): void {
     this.advance(tx.ts);
-    this.record(tx);
+    this.record(this.event(tx));
   }
 
   /** Frees every account idle past retention now (it also happens by itself as events are recorded). */
@@ -138,57 +139,63 @@ export class SequenceEncoder {
     return this.watermark - this.retentionMs;
   }
 
-  private encode(tx: Transaction, target: Float32Array, offset: number): void {
-    target.fill(0, offset, offset + this.steps * D);
-    const owner = tx.originator.account;
-    const t = tx.ts;
+  /** `tx` with the channels of its step that hold in every window: amount, time of day, kind, flags. */
+  private event(tx: Transaction): TimelineEvent {
+    const row = new Float32Array(D);
+    const amount = tx.amountMinor;
+    const angle = (2 * Math.PI * (((tx.ts % DAY) + DAY) % DAY)) / DAY;
+    row[AT.valid] = 1;
+    row[AT.logAmount] = Math.log1p(amount / 100) / LOG_AMOUNT_SCALE;
+    row[AT.hourSin] = Math.sin(angle);
+    row[AT.hourCos] = Math.cos(angle);
+    row[AT.type + (TYPE_INDEX.get(tx.type) as number)] = 1;
+    row[AT.channel + (CHANNEL_INDEX.get(tx.channel) as number)] = 1;
+    row[AT.crossBorder] = tx.originator.country !== tx.beneficiary.country ? 1 : 0;
+    row[AT.highRisk] = this.highRisk.has(tx.originator.country) || this.highRisk.has(tx.beneficiary.country) ? 1 : 0;
+    row[AT.round] = amount % this.features.roundAmountUnitMinor === 0 ? 1 : 0;
+    row[AT.justBelow] = amount >= this.justBelowFloorMinor && amount < this.features.reportingThresholdMinor ? 1 : 0;
+    row[AT.tiny] = amount < this.features.tinyAmountLimitMinor ? 1 : 0;
+    return { ts: tx.ts, tx, row };
+  }
+
+  /** The window's steps: each one's fixed row, then what depends on the owner and the steps before it. */
+  private encode(current: TimelineEvent, target: Float32Array, offset: number): void {
+    const owner = current.tx.originator.account;
+    const t = current.ts;
     // K − 1 earlier steps, plus one more whose time gives the first step its gap.
-    const prior = this.timelines.get(owner)?.before(t, this.floor(), this.steps) ?? [];
-    const context: TimelineEvent | undefined = prior.length === this.steps ? prior.shift() : undefined;
-    const steps = [...prior.map((event) => event.tx), tx];
+    const steps = this.timelines.get(owner)?.before(t, this.floor(), this.steps) ?? [];
+    const context = steps.length === this.steps ? steps.shift() : undefined;
+    steps.push(current);
     const counterparties = new Set<string>();
     let previousTs = context?.ts;
     let lastDevice: string | undefined;
 
+    target.fill(0, offset, offset + (this.steps - steps.length) * D);
     for (let i = 0; i < steps.length; i++) {
-      const step = steps[i];
+      const { tx: step, row } = steps[i];
       const at = offset + (this.steps - steps.length + i) * D;
       const outgoing = step.originator.account === owner;
       const counterparty = outgoing ? step.beneficiary.account : step.originator.account;
-      const amount = step.amountMinor;
-      const angle = (2 * Math.PI * (((step.ts % DAY) + DAY) % DAY)) / DAY;
-
-      target[at + AT.valid] = 1;
-      target[at + AT.logAmount] = Math.log1p(amount / 100) / LOG_AMOUNT_SCALE;
+      target.set(row, at);
       target[at + AT.outgoing] = outgoing ? 1 : 0;
       target[at + AT.logGap] = previousTs === undefined ? 1 : logTime(step.ts - previousTs);
       target[at + AT.logAge] = logTime(t - step.ts);
-      target[at + AT.hourSin] = Math.sin(angle);
-      target[at + AT.hourCos] = Math.cos(angle);
-      target[at + AT.type + (TYPE_INDEX.get(step.type) as number)] = 1;
-      target[at + AT.channel + (CHANNEL_INDEX.get(step.channel) as number)] = 1;
-      target[at + AT.crossBorder] = step.originator.country !== step.beneficiary.country ? 1 : 0;
-      target[at + AT.highRisk] = this.highRisk.has(step.originator.country) || this.highRisk.has(step.beneficiary.country) ? 1 : 0;
       target[at + AT.counterpartyRepeat] = counterparties.has(counterparty) ? 1 : 0;
       if (outgoing && step.device) {
         target[at + AT.ownDevice] = 1;
         target[at + AT.deviceChange] = lastDevice !== undefined && lastDevice !== step.device.id ? 1 : 0;
         lastDevice = step.device.id;
       }
-      target[at + AT.round] = amount % this.features.roundAmountUnitMinor === 0 ? 1 : 0;
-      target[at + AT.justBelow] = amount >= this.justBelowFloorMinor && amount < this.features.reportingThresholdMinor ? 1 : 0;
-      target[at + AT.tiny] = amount < this.features.tinyAmountLimitMinor ? 1 : 0;
-
       counterparties.add(counterparty);
       previousTs = step.ts;
     }
   }
 
-  private record(tx: Transaction): void {
+  private record(event: TimelineEvent): void {
+    const { tx } = event;
     const floor = this.floor();
     // An event at or before the floor is already outside every window anyone can still ask about.
     if (tx.ts > floor) {
-      const event: TimelineEvent = { ts: tx.ts, tx };
       const onTimeFrom = this.watermark - this.features.allowedLatenessMs;
       this.timeline(tx.originator.account).insert(event, onTimeFrom, floor);
       if (tx.beneficiary.account !== tx.originator.account) this.timeline(tx.beneficiary.account).insert(event, onTimeFrom, floor);
