@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// native.bench.js (`npm run bench:native`): per op, CPU-twin time and throughput on this machine
+// and, where `backends()` has cuda, GPU frames/s (end to end from JS, and kernels only by CUDA
+// events) with achieved DRAM bandwidth against the device's peak. Every GPU configuration is checked
+// against the CPU twin before it is timed. Writes the `native` section of docs/benchmarks.md.
+//
+//   npm run bench:native [-- --quick]     (--quick: fewer repetitions, for a smoke run)
+//
+// Needs the compiled package (npm run build -w @vigil/native-gpu) and @vigil/platform's dist.
+'use strict';
+
+const path = require('node:path');
+
+const { alignFrames, backends, deviceInfo, windowAggregates } = require('../dist');
+const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
+
+const QUICK = process.argv.includes('--quick');
+const DOC = path.resolve(__dirname, '../../../docs/benchmarks.md');
+const SIZES = [
+  [128, 128],
+  [320, 240],
+  [640, 480],
+];
+const BATCHES = [1, 8, 32];
+const SHIFTS = [[0, 0], [3, -2], [-6.2, 4.3], [1.25, -0.7], [0.2, 0.1], [-2.75, -3.3], [7.1, 5.8], [-0.3, 2.2]];
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// A dense blob texture sampled at (x - dx, y - dy), GRAY8 (as test/helpers/images.ts).
+function texture(width, height, dx, dy, seed) {
+  const random = rng(seed);
+  const image = new Float64Array(width * height);
+  const blobs = Math.round(((width + 80) * (height + 80)) / 40);
+  for (let b = 0; b < blobs; b++) {
+    const bx = random() * (width + 80) - 40 + dx;
+    const by = random() * (height + 80) - 40 + dy;
+    const s = 1.5 + random() * 4;
+    const amp = random() * 2 - 1;
+    const reach = Math.ceil(4 * s);
+    for (let y = Math.max(0, Math.floor(by - reach)); y < Math.min(height, by + reach); y++) {
+      for (let x = Math.max(0, Math.floor(bx - reach)); x < Math.min(width, bx + reach); x++) {
+        image[y * width + x] += amp * Math.exp(-((x - bx) ** 2 + (y - by) ** 2) / (2 * s * s));
+      }
+    }
+  }
+  return Uint8Array.from(image, (v) => Math.min(255, Math.max(0, Math.round(128 + 45 * v + (random() - 0.5) * 4))));
+}
+
+function alignInput(width, height, batch) {
+  const image = width * height;
+  const references = new Uint8Array(batch * image);
+  const frames = new Uint8Array(batch * image);
+  for (let k = 0; k < batch; k++) {
+    const [dx, dy] = SHIFTS[k % SHIFTS.length];
+    references.set(texture(width, height, 0, 0, 1 + (k % 4)), k * image);
+    frames.set(texture(width, height, dx, dy, 1 + (k % 4)), k * image);
+  }
+  return { width, height, references, frames };
+}
+
+// Median seconds per call over `reps` calls after one warm-up; stops early past `budgetS`.
+async function time(call, reps, budgetS) {
+  await call();
+  const seconds = [];
+  const started = process.hrtime.bigint();
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    await call();
+    seconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (Number(process.hrtime.bigint() - started) / 1e9 > budgetS) break;
+  }
+  seconds.sort((a, b) => a - b);
+  return seconds[Math.floor(seconds.length / 2)];
+}
+
+const fmt = (v, digits = 1) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+async function benchAlign(hasCuda, peak) {
+  const cpuRows = [];
+  const gpuRows = [];
+  for (const [width, height] of SIZES) {
+    for (const batch of BATCHES) {
+      const input = alignInput(width, height, batch);
+      // The CPU twin at 640x480 x 32 alone would take most of the minute on a small machine.
+      const cpuSeconds = width * height * batch > 640 * 480 * 8 ? null : await time(() => alignFrames(input, { backend: 'cpu' }), QUICK ? 1 : 3, 2);
+      cpuRows.push(`| ${width}×${height} | ${batch} | ${cpuSeconds === null ? 'skipped' : fmt(cpuSeconds * 1e3, 2)} | ${cpuSeconds === null ? '' : fmt(batch / cpuSeconds)} |`);
+      if (!hasCuda) continue;
+      const twin = await alignFrames(input, { backend: 'cpu' });
+      const gpu = await alignFrames(input, { backend: 'cuda', timing: true });
+      for (let k = 0; k < batch; k++) {
+        if (Math.abs(gpu.dx[k] - twin.dx[k]) > 2e-3 || Math.abs(gpu.dy[k] - twin.dy[k]) > 2e-3 || Math.abs(gpu.confidence[k] - twin.confidence[k]) > 2e-3) {
+          throw new Error(`alignFrames ${width}x${height} batch ${batch} pair ${k}: cuda differs from the CPU twin`);
+        }
+      }
+      const endToEnd = await time(() => alignFrames(input, { backend: 'cuda' }), QUICK ? 3 : 20, 3);
+      const kernelMs = [];
+      let bytes = 0;
+      for (let r = 0; r < (QUICK ? 3 : 20); r++) {
+        const timed = await alignFrames(input, { backend: 'cuda', timing: true });
+        kernelMs.push(timed.deviceMs);
+        bytes = timed.deviceBytes;
+      }
+      kernelMs.sort((a, b) => a - b);
+      const ms = kernelMs[Math.floor(kernelMs.length / 2)];
+      const gbs = bytes / (ms / 1e3) / 1e9;
+      gpuRows.push(`| ${width}×${height} | ${batch} | ${fmt(batch / endToEnd, 0)} | ${fmt(ms, 3)} | ${fmt(batch / (ms / 1e3), 0)} | ${fmt(gbs)} | ${fmt((100 * gbs * 1e9) / peak)} % |`);
+    }
+  }
+  return { cpuRows, gpuRows };
+}
+
+async function benchWindowAgg(hasCuda) {
+  const events = QUICK ? 50_000 : 200_000;
+  const random = rng(42);
+  const keys = new Int32Array(events);
+  const times = new Float64Array(events);
+  const values = new Float64Array(events);
+  let key = 0;
+  let t = 0;
+  for (let i = 0; i < events; i++) {
+    if (i === 0 || random() < 1 / 40) {
+      key++;
+      t = 1.7e12;
+    }
+    t += Math.floor(random() * 3_600_000 * 36);
+    keys[i] = key;
+    times[i] = t;
+    values[i] = Math.round(random() * 1e6) / 100;
+  }
+  const input = { keys, times, values, windowsMs: [60_000, 3_600_000, 86_400_000, 7 * 86_400_000, 30 * 86_400_000] };
+  const rows = [];
+  for (const [label, options] of [['cpu, 1 thread', { backend: 'cpu', threads: 1 }], ['cpu, all threads', { backend: 'cpu' }], ...(hasCuda ? [['cuda', { backend: 'cuda' }]] : [])]) {
+    const seconds = await time(() => windowAggregates(input, options), QUICK ? 1 : 3, 5);
+    rows.push(`| ${label} | ${events.toLocaleString('en-US')} | ${fmt(seconds * 1e3, 1)} | ${fmt((events * 5) / seconds / 1e6, 2)} |`);
+  }
+  return rows;
+}
+
+(async () => {
+  const hasCuda = backends().includes('cuda');
+  const device = hasCuda ? deviceInfo()[0] : undefined;
+  const peak = device ? device.peakMemoryBandwidthBytesPerSecond : 0;
+  const windowRows = await benchWindowAgg(hasCuda);
+  const { cpuRows, gpuRows } = await benchAlign(hasCuda, peak);
+  const body = [
+    '### windowAggregates',
+    '',
+    '~40 events per key, 5 windows (1 min … 30 days), no categories; median of 3 calls from JS (validation and marshalling included).',
+    '',
+    '| backend | events | ms | M (event, window)/s |',
+    '| --- | ---: | ---: | ---: |',
+    ...windowRows,
+    '',
+    '### alignFrames',
+    '',
+    'GRAY8 textured pairs with known shifts, one reference per frame, no warp. CPU twin: median of 3 calls from JS, all threads.',
+    '',
+    '| size | batch | CPU ms per call | CPU frames/s |',
+    '| --- | ---: | ---: | ---: |',
+    ...cpuRows,
+    '',
+    hasCuda
+      ? [
+          `GPU: ${device.name}, peak DRAM ${fmt(peak / 1e9, 0)} GB/s (2 × memory clock × bus width). Each size/batch is checked against the CPU twin first. ` +
+            'End to end = JS call incl. uploads, allocation and downloads; kernel = CUDA events around the kernels; GB/s = the kernels’ modelled DRAM traffic (DeviceBytes in align_tables.cc) / kernel time.',
+          '',
+          '| size | batch | end-to-end frames/s | kernel ms | kernel frames/s | GB/s | % of peak |',
+          '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+          ...gpuRows,
+        ].join('\n')
+      : 'GPU: not measured here (backends() has no cuda on this machine). On a GPU machine without Node, `bash libs/native-gpu/dev/align_lab.sh` validates and times the kernels.',
+  ].join('\n');
+  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates and alignFrames', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
+  console.log(body);
+  console.log(`\nwritten to ${DOC} (section native)`);
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
