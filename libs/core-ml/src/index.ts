@@ -21,3 +21,4 @@ export * from './registry/model-registry';
 export * from './registry/model-slot';
 export * from './registry/model-loader';
 export * from './trees';
+export * from './video';
