@@ -9,7 +9,9 @@
  * cover-weighted mean leaf value.
  *
  * One explainer per ensemble holds every buffer (the unique-path stack as four typed arrays, one
- * slice per recursion level), so a call allocates only the result.
+ * slice per recursion level), so a call allocates only the result. The subset-size ratios
+ * ((i+1)/(d+1) and the like) come from tables built once: EXTEND/UNWIND otherwise chain two divisions
+ * per step, and division latency dominated the run time.
  */
 import type { TreeEnsemble } from './tree-ensemble';
 
@@ -28,6 +30,11 @@ export class TreeShapExplainer {
   private readonly pathZero: Float64Array;
   private readonly pathOne: Float64Array;
   private readonly pathWeight: Float64Array;
+  /** At [d · stride + i]: (i+1)/(d+1), (d−i)/(d+1), and their inverses. */
+  private readonly up: Float64Array;
+  private readonly down: Float64Array;
+  private readonly upInverse: Float64Array;
+  private readonly downInverse: Float64Array;
   private row: ArrayLike<number> = [];
   private phi: Float64Array = new Float64Array(0);
 
@@ -38,6 +45,18 @@ export class TreeShapExplainer {
     this.pathZero = new Float64Array(size);
     this.pathOne = new Float64Array(size);
     this.pathWeight = new Float64Array(size);
+    this.up = new Float64Array(size);
+    this.down = new Float64Array(size);
+    this.upInverse = new Float64Array(size);
+    this.downInverse = new Float64Array(size);
+    for (let d = 0; d < this.stride; d++) {
+      for (let i = 0; i <= d; i++) {
+        this.up[d * this.stride + i] = (i + 1) / (d + 1);
+        this.down[d * this.stride + i] = (d - i) / (d + 1);
+        this.upInverse[d * this.stride + i] = (d + 1) / (i + 1);
+        this.downInverse[d * this.stride + i] = (d + 1) / (d - i);
+      }
+    }
     let bias = ensemble.baseMargin;
     for (let t = 0; t < ensemble.treeCount; t++) bias += this.meanValue(ensemble.roots[t]);
     this.bias = bias;
@@ -78,19 +97,27 @@ export class TreeShapExplainer {
   private recurse(node: number, depth: number, parentOffset: number, zeroFraction: number, oneFraction: number, feature: number): void {
     const e = this.ensemble;
     const offset = parentOffset + (depth === 0 ? 0 : this.stride);
-    if (depth > 0) {
-      this.pathFeature.copyWithin(offset, parentOffset, parentOffset + depth);
-      this.pathZero.copyWithin(offset, parentOffset, parentOffset + depth);
-      this.pathOne.copyWithin(offset, parentOffset, parentOffset + depth);
-      this.pathWeight.copyWithin(offset, parentOffset, parentOffset + depth);
+    // Paths hold ≤ maxDepth + 2 elements: a plain loop beats four copyWithin calls.
+    for (let i = 0; i < depth; i++) {
+      this.pathFeature[offset + i] = this.pathFeature[parentOffset + i];
+      this.pathZero[offset + i] = this.pathZero[parentOffset + i];
+      this.pathOne[offset + i] = this.pathOne[parentOffset + i];
+      this.pathWeight[offset + i] = this.pathWeight[parentOffset + i];
     }
     this.extend(offset, depth, zeroFraction, oneFraction, feature);
 
     if (e.left[node] === -1) {
       const leafValue = e.value[node];
+      // Unwinding an element with one fraction 0 (a cold branch) scales the same sum, Σ w[i]·(d+1)/(d−i),
+      // by 1/zero: computed once per leaf instead of once per cold element.
+      const t = depth * this.stride;
+      let coldSum = 0;
+      for (let i = 0; i < depth; i++) coldSum += this.pathWeight[offset + i] * this.downInverse[t + i];
       for (let i = 1; i <= depth; i++) {
-        const w = this.unwoundSum(offset, depth, i);
-        this.phi[this.pathFeature[offset + i]] += w * (this.pathOne[offset + i] - this.pathZero[offset + i]) * leafValue;
+        const one = this.pathOne[offset + i];
+        const zero = this.pathZero[offset + i];
+        const w = one !== 0 ? this.unwoundSum(offset, depth, i) : zero !== 0 ? coldSum / zero : 0;
+        this.phi[this.pathFeature[offset + i]] += w * (one - zero) * leafValue;
       }
       return;
     }
@@ -122,30 +149,34 @@ export class TreeShapExplainer {
   /** EXTEND: adds a path element and updates the subset-size weights. */
   private extend(offset: number, depth: number, zeroFraction: number, oneFraction: number, feature: number): void {
     const w = this.pathWeight;
+    const t = depth * this.stride;
     this.pathFeature[offset + depth] = feature;
     this.pathZero[offset + depth] = zeroFraction;
     this.pathOne[offset + depth] = oneFraction;
     w[offset + depth] = depth === 0 ? 1 : 0;
     for (let i = depth - 1; i >= 0; i--) {
-      w[offset + i + 1] += (oneFraction * w[offset + i] * (i + 1)) / (depth + 1);
-      w[offset + i] = (zeroFraction * w[offset + i] * (depth - i)) / (depth + 1);
+      w[offset + i + 1] += oneFraction * w[offset + i] * this.up[t + i];
+      w[offset + i] = zeroFraction * w[offset + i] * this.down[t + i];
     }
   }
 
   /** UNWIND: removes element `index` from the path (the inverse of its EXTEND). */
   private unwind(offset: number, depth: number, index: number): void {
     const w = this.pathWeight;
+    const t = depth * this.stride;
     const one = this.pathOne[offset + index];
     const zero = this.pathZero[offset + index];
     let next = w[offset + depth];
-    for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
+    if (one !== 0) {
+      const invOne = 1 / one;
+      for (let i = depth - 1; i >= 0; i--) {
         const tmp = w[offset + i];
-        w[offset + i] = (next * (depth + 1)) / ((i + 1) * one);
-        next = tmp - (w[offset + i] * zero * (depth - i)) / (depth + 1);
-      } else {
-        w[offset + i] = (w[offset + i] * (depth + 1)) / (zero * (depth - i));
+        w[offset + i] = next * (this.upInverse[t + i] * invOne);
+        next = tmp - w[offset + i] * (zero * this.down[t + i]);
       }
+    } else {
+      const invZero = 1 / zero;
+      for (let i = depth - 1; i >= 0; i--) w[offset + i] *= this.downInverse[t + i] * invZero;
     }
     for (let i = index; i < depth; i++) {
       this.pathFeature[offset + i] = this.pathFeature[offset + i + 1];
@@ -154,21 +185,21 @@ export class TreeShapExplainer {
     }
   }
 
-  /** Σ of the weights the path would have with element `index` unwound, without changing the path. */
+  /**
+   * Σ of the weights the path would have with element `index` unwound, without changing the path;
+   * for an element with a non-zero one fraction (the leaf handles the others).
+   */
   private unwoundSum(offset: number, depth: number, index: number): number {
     const w = this.pathWeight;
-    const one = this.pathOne[offset + index];
+    const t = depth * this.stride;
+    const invOne = 1 / this.pathOne[offset + index];
     const zero = this.pathZero[offset + index];
-    let next = w[offset + depth];
     let total = 0;
+    let next = w[offset + depth];
     for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const tmp = (next * (depth + 1)) / ((i + 1) * one);
-        total += tmp;
-        next = w[offset + i] - (tmp * zero * (depth - i)) / (depth + 1);
-      } else if (zero !== 0) {
-        total += (w[offset + i] * (depth + 1)) / (zero * (depth - i));
-      }
+      const tmp = next * (this.upInverse[t + i] * invOne);
+      total += tmp;
+      next = w[offset + i] - tmp * (zero * this.down[t + i]);
     }
     return total;
   }
