@@ -5,17 +5,18 @@ import * as path from 'node:path';
 
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { buildDriftReference, Tensor, writeModelArtifact } from '@vigil/core-ml';
 import { createUser, loadEnv, PasswordHasher } from '@vigil/platform';
 import pino from 'pino';
 
-import { linearModel } from '../../../libs/core-ml/test/helpers/onnx-model-builder';
 import { RiskApiModule } from '../src/app.module';
 import { RiskApiEnv } from '../src/config/env';
+import { computeFeatures, computeSequences } from '../src/modules/features';
+import { syntheticHistory } from '../src/modules/features/testing/synthetic-history';
 import { LiveRiskModel } from '../src/modules/models/live-risk-model';
 import { ModelDrift } from '../src/modules/models/model-drift';
 import { MODEL_REGISTRY, type RiskModelRegistry } from '../src/modules/models/models.tokens';
 import { RiskHarness } from './risk-harness';
+import { stageRiskModel } from './risk-models';
 
 jest.setTimeout(180_000);
 
@@ -44,17 +45,8 @@ describe('the model registry API', () => {
 
   beforeAll(async () => {
     modelsRoot = await mkdtemp(path.join(tmpdir(), 'vigil-risk-models-'));
-    // Two versions of a one-input model, y = 2x + version, whose training inputs were 0..3.
-    for (const version of [1, 2]) {
-      await writeModelArtifact(path.join(modelsRoot, 'risk', String(version)), {
-        name: 'risk',
-        version,
-        seed: 11,
-        features: ['x'],
-        metrics: { average_precision: 0.5 + version / 10 },
-        files: { 'trees.onnx': linearModel([[2]], [version]), 'reference.json': JSON.stringify(buildDriftReference([[0, 1, 2, 3]], ['x'], { bins: 2 })) },
-      });
-    }
+    // Two versions of the shipped risk model.
+    for (const version of [1, 2]) await stageRiskModel(modelsRoot, version);
     harness = await RiskHarness.start();
     const env = loadEnv(RiskApiEnv, { ...harness.env, MODELS_DIR: modelsRoot });
     const moduleRef = await Test.createTestingModule({ imports: [RiskApiModule.forRoot(env, pino({ level: 'silent' }))] }).compile();
@@ -84,9 +76,10 @@ describe('the model registry API', () => {
       [2, 'candidate'],
       [1, 'candidate'],
     ]);
-    expect(list.body[0]).toMatchObject({ name: 'risk', artifactDir: 'risk/2', metrics: { average_precision: 0.7 }, features: 1 });
+    expect(list.body[0]).toMatchObject({ name: 'risk', artifactDir: 'risk/2', features: 74 });
+    expect(list.body[0].metrics.holdout_pr_auc).toBeGreaterThan(0);
     expect(one.status).toBe(200);
-    expect(one.body.manifest.files.map((f: { path: string }) => f.path)).toEqual(['trees.onnx', 'reference.json']);
+    expect(one.body.manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['trees.onnx', 'sequence.onnx', 'trees.json', 'reference.json', 'card.md']));
     expect((await api('GET', '/models/risk/versions/9', tokens.viewer)).status).toBe(404);
     expect((await api('GET', '/models/Risk!/versions/1', tokens.viewer)).status).toBe(400);
     expect((await api('GET', '/models/risk/versions/0', tokens.viewer)).status).toBe(400);
@@ -107,13 +100,20 @@ describe('the model registry API', () => {
     expect([refused.status, invalid.status, first.status, second.status]).toEqual([403, 400, 200, 200]);
     expect(second.body).toMatchObject({ changed: true, model: { version: 2, status: 'champion' }, replaced: { version: 1, status: 'retired' } });
     // The batch that acquired version 1 keeps scoring with it; the next batch gets version 2.
-    const score = async (lease: ReturnType<LiveRiskModel['acquire']>) =>
-      (await lease.champion!.sessions.get('trees.onnx')!.run({ x: new Tensor('float32', Float32Array.from([1]), [1, 1]) })).y.data[0];
-    await expect(score(held)).resolves.toBe(3);
+    const history = syntheticHistory({ seed: 3, transactions: 50, accounts: 10, start: Date.UTC(2026, 10, 1), days: 1, lateShare: 0, maxLatenessMs: 0, patterns: 1 });
+    const features = computeFeatures(history);
+    const sequences = computeSequences(history);
+    const size = sequences.steps * sequences.channels;
+    const inputs = features.map((vector, i) => ({ features: vector, sequence: sequences.data.slice(i * size, (i + 1) * size) }));
+    const scored = await held.champion!.scorer.score(inputs);
     held.release();
     const next = live.acquire();
-    await expect(score(next)).resolves.toBe(4);
+    const rescored = await next.champion!.scorer.score(inputs);
     next.release();
+    expect(scored.map((s) => s.version)).toEqual(inputs.map(() => 1));
+    expect(rescored.map((s) => s.version)).toEqual(inputs.map(() => 2));
+    // Same trained weights under both versions: the same scores.
+    expect(rescored.map((s) => s.score)).toEqual(scored.map((s) => s.score));
     const audit = await api('GET', '/audit?action=model.promote', tokens.admin);
     expect(audit.body.items.map((e: { subjectId: string; actor: string; details: { role: string } }) => [e.subjectId, e.actor, e.details.role])).toEqual([
       ['risk@2', 'admin', 'champion'],
@@ -133,18 +133,24 @@ describe('the model registry API', () => {
   it('reports the champion’s drift per input and for the score, with alerts, and exports the gauges', async () => {
     const before = await api('GET', '/models/drift', tokens.viewer);
     const lease = app.get(LiveRiskModel).acquire();
-    // Every live input far above the training range: all in the top bin, which held half of training.
-    for (let i = 0; i < 600; i++) app.get(ModelDrift).observe(lease.champion!, [10], 21);
+    const reference = lease.champion!.reference!;
+    const amount = reference.features.find((f) => f.name === 'tx_amount')!;
+    // Every live input far above the training range: all in the top bin.
+    for (let i = 0; i < 600; i++) app.get(ModelDrift).observe(lease.champion!, new Array(74).fill(1e12), 1);
     lease.release();
+    const topShare = amount.proportions[amount.proportions.length - 2];
 
     const after = await api('GET', '/models/drift', tokens.viewer);
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
 
     expect(before.body).toEqual({ monitored: false, alerts: [] });
-    expect(after.body).toMatchObject({ monitored: true, model: 'risk', version: 2, observations: 600, klThreshold: 0.15, alerts: ['x'] });
-    expect(after.body.features[0]).toMatchObject({ name: 'x', alert: true });
-    expect(after.body.features[0].kl).toBeCloseTo(Math.LN2, 2);
+    expect(after.body).toMatchObject({ monitored: true, model: 'risk', version: 2, observations: 600, klThreshold: 0.15 });
+    expect(after.body.alerts).toContain('tx_amount');
+    const live = after.body.features.find((f: { name: string }) => f.name === 'tx_amount');
+    expect(live.alert).toBe(true);
+    // KL(live ‖ training) with all live mass in the top bin: −ln(training share of that bin), up to smoothing.
+    expect(live.kl).toBeCloseTo(-Math.log(topShare), 1);
     expect(metrics).toMatch(/model_drift_alert\{model="risk",version="2",service="risk-api"\} 1/);
-    expect(metrics).toMatch(/model_drift_kl\{model="risk",version="2",feature="x",service="risk-api"\} 0\.69/);
+    expect(metrics).toMatch(/model_drift_kl\{model="risk",version="2",feature="tx_amount",service="risk-api"\} \d/);
   });
 });

@@ -57,8 +57,9 @@ export class RiskHarness {
     return { DATABASE_URL: this.database.url, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS: '6000' };
   }
 
-  async startApp(): Promise<INestApplication> {
-    const env = loadEnv(RiskApiEnv, this.env);
+  /** The service in-process; `extraEnv` adds to or overrides the harness's variables (e.g. MODELS_DIR). */
+  async startApp(extraEnv: Record<string, string> = {}): Promise<INestApplication> {
+    const env = loadEnv(RiskApiEnv, { ...this.env, ...extraEnv });
     const moduleRef = await Test.createTestingModule({ imports: [RiskApiModule.forRoot(env, pino({ level: 'silent' }))] }).compile();
     this.app = moduleRef.createNestApplication({ logger: false });
     await this.app.init();

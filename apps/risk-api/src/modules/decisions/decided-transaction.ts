@@ -7,6 +7,15 @@ export interface DecidedTransaction {
   features: Record<string, number>;
   decision: RiskDecisionMessage;
   shadow: ShadowDecision[];
+  /** What the shadow model scored, when one is live. */
+  shadowModel?: ShadowModelScore;
+}
+
+export interface ShadowModelScore {
+  name: string;
+  version: number;
+  score: number;
+  decision: RiskDecisionMessage['decision'];
 }
 
 /** What a draft rule set running in shadow would have decided. */

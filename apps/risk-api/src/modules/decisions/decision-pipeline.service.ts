@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { RiskDecisionMessage, Transaction } from '@vigil/contracts';
 
-import { FeatureVector } from '../features';
+import { FeatureVector, toModelInput } from '../features';
+import { LiveRiskModel, RiskModel } from '../models/live-risk-model';
+import { ModelDrift } from '../models/model-drift';
 import { RuleSetsService } from '../rule-sets/rule-sets.service';
-import { CompiledRuleSet, evaluateRuleSet, RuleSetResult, ruleValues } from '../rules';
+import { CompiledRuleSet, evaluateRuleSet, mostSevere, RuleSetResult, ruleValues } from '../rules';
+import { ModelScore, TOP_FEATURES } from '../scoring/risk-scorer';
 import { DecidedTransaction } from './decided-transaction';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionRepository } from './decision.repository';
-import { FeatureState } from './feature-state';
+import { FeatureState, ModelInputs } from './feature-state';
 import { RiskMetrics } from './risk-metrics';
-
-const TOP_FEATURES = 5;
 
 export interface AcceptedTransaction {
   transaction: Transaction;
@@ -23,7 +24,12 @@ export interface AcceptedTransaction {
  * One decision per accepted transaction, exactly once: a txId already decided is not decided
  * again; a batch's transactions, features, decisions and alerts are stored in one transaction
  * before the outbox publishes them, and published before the handler returns (so before the
- * offsets are committed). Until a trained model is registered, rules alone decide and say so (`model: null`).
+ * offsets are committed).
+ *
+ * A batch is scored by the champion model it acquired when it started, whole: a promotion takes
+ * effect from the next batch, so no transaction is scored by two champions or by none. The model
+ * can escalate what the rules decided, never clear it; the score is the higher of the two. With no
+ * champion registered, rules alone decide and say so (`model: null`).
  */
 @Injectable()
 export class DecisionPipeline {
@@ -33,6 +39,8 @@ export class DecisionPipeline {
     private readonly ruleSets: RuleSetsService,
     private readonly outbox: DecisionOutbox,
     private readonly metrics: RiskMetrics,
+    private readonly models: LiveRiskModel,
+    private readonly drift: ModelDrift,
   ) {}
 
   async decide(accepted: AcceptedTransaction[]): Promise<void> {
@@ -47,32 +55,44 @@ export class DecisionPipeline {
     const live = await this.ruleSets.live();
     const txIds = fresh.map(({ transaction }) => transaction.txId);
     this.outbox.claim(txIds);
+    const models = this.models.acquire();
     const decided = await this.features.serially(async () => {
       try {
         const inputs = await this.features.process(fresh.map(({ transaction }) => transaction));
-        const batch = fresh.map((item, i) => this.decideOne(item, inputs[i].features, live.active, live.shadows));
+        const [champion, shadow] = await Promise.all([models.champion?.scorer.score(inputs), models.shadow?.scorer.score(inputs)]);
+        const batch = fresh.map((item, i) => this.decideOne(item, inputs[i], champion?.[i], shadow?.[i], live.active, live.shadows));
         await this.repository.saveBatch(batch);
+        if (models.champion) this.observeDrift(models.champion, inputs, champion as ModelScore[]);
         return batch;
       } catch (error) {
         this.outbox.release(txIds);
         this.features.invalidate();
         throw error;
+      } finally {
+        models.release();
       }
     });
     await this.outbox.publish(decided.map(({ decision }) => decision));
   }
 
-  private decideOne(item: AcceptedTransaction, features: FeatureVector, active: CompiledRuleSet, shadows: CompiledRuleSet[]): DecidedTransaction {
+  private decideOne(
+    item: AcceptedTransaction,
+    { features }: ModelInputs,
+    champion: ModelScore | undefined,
+    shadowModel: ModelScore | undefined,
+    active: CompiledRuleSet,
+    shadows: CompiledRuleSet[],
+  ): DecidedTransaction {
     const values = ruleValues(item.transaction, features);
     const result = evaluateRuleSet(active, values);
     const latencyMs = Math.round((performance.now() - item.receivedAt) * 1000) / 1000;
     const decision: RiskDecisionMessage = {
       txId: item.transaction.txId,
-      decision: result.decision,
-      score: result.score,
+      decision: champion ? mostSevere(result.decision, champion.decision) : result.decision,
+      score: champion ? Math.max(result.score, champion.score) : result.score,
       rules: rulesOf(result),
-      model: null,
-      topFeatures: topFeatures(result, features),
+      model: champion ? { name: champion.name, version: String(champion.version), score: champion.score } : null,
+      topFeatures: champion ? champion.topFeatures : topFeatures(result, features),
       ruleSetVersion: result.version,
       processedAt: new Date().toISOString(),
       latencyMs,
@@ -89,7 +109,12 @@ export class DecisionPipeline {
         const shadow = evaluateRuleSet(ruleSet, values);
         return { ruleSetVersion: shadow.version, decision: shadow.decision, score: shadow.score, rules: rulesOf(shadow) };
       }),
+      ...(shadowModel ? { shadowModel: { name: shadowModel.name, version: shadowModel.version, score: shadowModel.score, decision: shadowModel.decision } } : {}),
     };
+  }
+
+  private observeDrift(champion: RiskModel, inputs: ModelInputs[], scores: ModelScore[]): void {
+    inputs.forEach(({ features }, i) => this.drift.observe(champion, toModelInput(features), scores[i].score));
   }
 }
 
@@ -104,7 +129,7 @@ function rulesOf(result: RuleSetResult): RiskDecisionMessage['rules'] {
 
 /**
  * Rules alone: each hit's score is shared among the features its rule read, and the features are
- * ranked by what they contributed. (A model's explanations replace this once one is registered.)
+ * ranked by what they contributed. (With a champion, its TreeSHAP contributions are used instead.)
  */
 function topFeatures(result: RuleSetResult, features: FeatureVector): RiskDecisionMessage['topFeatures'] {
   const contributions = new Map<string, number>();

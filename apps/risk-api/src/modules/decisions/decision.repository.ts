@@ -65,6 +65,7 @@ export class DecisionRepository {
       await insertTransactions(manager, batch);
       await insertDecisions(manager, batch);
       await insertShadowDecisions(manager, batch);
+      await insertShadowModelScores(manager, batch);
       await insertAlerts(manager, batch);
     });
   }
@@ -180,6 +181,20 @@ async function insertShadowDecisions(manager: EntityManager, batch: DecidedTrans
      SELECT "tx_id", "rule_set_version", "decision", "score", "rule_hits", "processed_at"
        FROM jsonb_to_recordset($1::jsonb) AS x("tx_id" text, "rule_set_version" integer, "decision" text, "score" numeric, "rule_hits" jsonb, "processed_at" timestamptz)
      ON CONFLICT ("tx_id", "rule_set_version") DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
+async function insertShadowModelScores(manager: EntityManager, batch: DecidedTransaction[]) {
+  const rows = batch.flatMap(({ decision, shadowModel: s }) =>
+    s ? [{ tx_id: decision.txId, model_name: s.name, model_version: s.version, score: s.score, decision: s.decision, processed_at: decision.processedAt }] : [],
+  );
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO "risk"."shadow_model_score" ("tx_id", "model_name", "model_version", "score", "decision", "processed_at")
+     SELECT "tx_id", "model_name", "model_version", "score", "decision", "processed_at"
+       FROM jsonb_to_recordset($1::jsonb) AS x("tx_id" text, "model_name" text, "model_version" integer, "score" double precision, "decision" text, "processed_at" timestamptz)
+     ON CONFLICT ("tx_id", "model_name", "model_version") DO NOTHING`,
     [JSON.stringify(rows)],
   );
 }
