@@ -1,0 +1,66 @@
+/**
+ * What the defect models see: each grey frame of a clip moved onto the clip's last frame (the camera
+ * shake undone), then shrunk to the model's input size by area averaging and rounded back to bytes.
+ * Serving builds its model input with these same functions.
+ */
+
+/**
+ * `src` (w × h grey) read at an offset: out(x, y) = src(x + dx, y + dy), clamped at the borders.
+ * With dx, dy = where the last frame's pixel lies in this frame, the frame lines up with the last one.
+ */
+export function shiftGray(src: Uint8Array, width: number, height: number, dx: number, dy: number): Uint8Array {
+  if (src.length !== width * height) throw new RangeError(`shiftGray: src holds ${src.length} bytes for ${width}x${height}`);
+  if (!Number.isInteger(dx) || !Number.isInteger(dy)) throw new RangeError(`shiftGray: dx and dy must be integers, got ${dx} and ${dy}`);
+  if (dx === 0 && dy === 0) return src;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(height - 1, Math.max(0, y + dy));
+    for (let x = 0; x < width; x++) out[y * width + x] = src[sy * width + Math.min(width - 1, Math.max(0, x + dx))];
+  }
+  return out;
+}
+
+/** Area-average resampling of a grey image to `outWidth` × `outHeight` (any ratio), rounded to bytes. */
+export function downscaleGray(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
+  if (src.length !== width * height) throw new RangeError(`downscaleGray: src holds ${src.length} bytes for ${width}x${height}`);
+  if (!(Number.isInteger(outWidth) && Number.isInteger(outHeight) && outWidth >= 1 && outHeight >= 1 && outWidth <= width && outHeight <= height)) {
+    throw new RangeError(`downscaleGray: output ${outWidth}x${outHeight} must be whole and no larger than ${width}x${height}`);
+  }
+  const xs = spans(width, outWidth);
+  const ys = spans(height, outHeight);
+  const out = new Uint8Array(outWidth * outHeight);
+  const area = (width / outWidth) * (height / outHeight);
+  for (let oy = 0; oy < outHeight; oy++) {
+    for (let ox = 0; ox < outWidth; ox++) {
+      let sum = 0;
+      for (const [sy, wy] of ys[oy]) for (const [sx, wx] of xs[ox]) sum += src[sy * width + sx] * wx * wy;
+      out[oy * outWidth + ox] = Math.min(255, Math.round(sum / area));
+    }
+  }
+  return out;
+}
+
+/** For each output cell, the source pixels under it with the length of their overlap. */
+function spans(size: number, outSize: number): [number, number][][] {
+  const scale = size / outSize;
+  return Array.from({ length: outSize }, (_, o) => {
+    const start = o * scale;
+    const end = start + scale;
+    const cells: [number, number][] = [];
+    for (let s = Math.floor(start); s < Math.min(size, Math.ceil(end)); s++) cells.push([s, Math.min(end, s + 1) - Math.max(start, s)]);
+    return cells;
+  });
+}
+
+/**
+ * One model input clip (frames oldest first, each w × h grey) as outWidth × outHeight bytes per
+ * frame; `offsets[t]` is where the last frame's pixel lies in frame t (the shift that undoes the
+ * shake between them), [0, 0] for the last frame itself.
+ */
+export function clipInput(frames: readonly Uint8Array[], offsets: readonly (readonly [number, number])[], width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
+  if (offsets.length !== frames.length) throw new RangeError(`clipInput: ${offsets.length} offsets for ${frames.length} frames`);
+  const size = outWidth * outHeight;
+  const out = new Uint8Array(frames.length * size);
+  frames.forEach((frame, t) => out.set(downscaleGray(shiftGray(frame, width, height, offsets[t][0], offsets[t][1]), width, height, outWidth, outHeight), t * size));
+  return out;
+}
