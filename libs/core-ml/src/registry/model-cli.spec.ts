@@ -18,8 +18,8 @@ describe('model CLI', () => {
   });
 
   it.each([
-    [[], 'a command is needed: list, register or promote'],
-    [['remove'], 'unknown command "remove" (list, register, promote)'],
+    [[], 'a command is needed: list, register, promote or seed'],
+    [['remove'], 'unknown command "remove" (list, register, promote, seed)'],
     [['register'], 'register needs the artifact directory'],
     [['register', 'a', 'b'], 'unexpected argument "b"'],
     [['promote', '--name', 'risk'], 'promote needs --version, --role'],

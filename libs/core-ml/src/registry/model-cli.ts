@@ -4,6 +4,7 @@
  *   node libs/core-ml/dist/registry/model-cli.js list [--name NAME]
  *   node libs/core-ml/dist/registry/model-cli.js register <dir>
  *   node libs/core-ml/dist/registry/model-cli.js promote --name NAME --version N --role champion|shadow
+ *   node libs/core-ml/dist/registry/model-cli.js seed   (the models the repository ships; `npm start` runs it)
  * Reads DATABASE_URL and MODELS_DIR (default <repo>/models). Running services notice a promotion
  * within their slot's poll interval. Exits 2 on bad usage, 1 on any other failure.
  */
@@ -14,18 +15,22 @@ import { Pool } from 'pg';
 
 import { MODEL_NAME } from './model-manifest';
 import { LIVE_ROLES, type LiveRole, type ModelRecord, ModelRegistry } from './model-registry';
+import { seedShippedModels } from './seed-shipped-models';
 import { pgDatabase } from './sql';
 
 const USAGE = `usage: model list [--name NAME]
        model register <artifact-dir>
        model promote --name NAME --version N --role champion|shadow
+       model seed      registers every shipped version under MODELS_DIR not registered yet, and
+                       makes a name's highest version champion when the name has none
 Reads DATABASE_URL (postgres://…) and MODELS_DIR (default <repo>/models; artifact directories must be inside it).
 `;
 
 type ModelCommand =
   | { command: 'list'; name?: string; help: boolean }
   | { command: 'register'; dir: string; help: boolean }
-  | { command: 'promote'; name: string; version: number; role: LiveRole; help: boolean };
+  | { command: 'promote'; name: string; version: number; role: LiveRole; help: boolean }
+  | { command: 'seed'; help: boolean };
 
 export function parseModelCommand(argv: readonly string[]): ModelCommand {
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'list', help: true };
@@ -51,8 +56,11 @@ export function parseModelCommand(argv: readonly string[]): ModelCommand {
       if (!LIVE_ROLES.includes(role)) throw new UsageError(`--role must be champion or shadow, got "${role}"`);
       return { command, name: modelName(values.get('name') as string), version, role, help: false };
     }
+    case 'seed':
+      if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      return { command, help: false };
     default:
-      throw new UsageError(command === undefined ? 'a command is needed: list, register or promote' : `unknown command "${command}" (list, register, promote)`);
+      throw new UsageError(command === undefined ? 'a command is needed: list, register, promote or seed' : `unknown command "${command}" (list, register, promote, seed)`);
   }
 }
 
@@ -91,6 +99,12 @@ async function run(options: ModelCommand): Promise<string | undefined> {
         process.stdout.write(`${describe(promotion.model)}\n`);
         if (!promotion.changed) return `unchanged: ${options.name}@${options.version} already is the ${options.role}`;
         return promotion.replaced ? `${options.name}@${promotion.replaced.version} is now ${promotion.replaced.status}` : undefined;
+      }
+      case 'seed': {
+        const { registered, promoted } = await seedShippedModels(registry, actor);
+        for (const model of registered) process.stdout.write(`registered ${describe(model)}\n`);
+        for (const model of promoted) process.stdout.write(`champion ${model.name}@${model.version}\n`);
+        return registered.length + promoted.length === 0 ? 'the shipped models are registered already' : undefined;
       }
     }
   } finally {

@@ -16,6 +16,7 @@ import { ServiceProcess } from './service-process';
 const REPO = join(__dirname, '..', '..', '..', '..');
 const DATABASE = 'vigil';
 const CREATE_USER_CLI = join(REPO, 'libs', 'platform', 'dist', 'auth', 'create-user-cli.js');
+const MODEL_CLI = join(REPO, 'libs', 'core-ml', 'dist', 'registry', 'model-cli.js');
 const TRANSACTION_SIMULATOR = join(REPO, 'apps', 'risk-api', 'dist', 'simulator', 'cli.js');
 const CAMERA_SIMULATOR = join(REPO, 'apps', 'defect-inspector', 'dist', 'simulator', 'cli.js');
 const DEV_ADMIN = 'admin';
@@ -60,6 +61,7 @@ export class PlatformRunner {
     for (const step of await migrateUp({ url: databaseUrl })) log(`  applied ${step.schema}: ${step.name}`);
 
     const admins = await this.seedAdmins(databaseUrl);
+    await this.seedModels(databaseUrl);
     // A fresh secret per run unless JWT_SECRET is set: tokens from an earlier run stop working, nothing else does.
     if (!process.env.JWT_SECRET) log('JWT_SECRET is not set: signing tokens with a random secret for this run');
     const jwtSecret = process.env.JWT_SECRET || randomBytes(48).toString('base64url');
@@ -102,6 +104,12 @@ export class PlatformRunner {
       if (stdout.startsWith('created')) createdIn.push(service);
     }
     return { password, createdIn };
+  }
+
+  /** The models the repository ships (models/), registered; a name with no champion gets its highest version. */
+  private async seedModels(databaseUrl: string): Promise<void> {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MODEL_CLI, 'seed'], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+    for (const line of `${stdout}${stderr}`.trim().split('\n').filter(Boolean)) this.options.log(`  ${line.replace(/^model: /, '')}`);
   }
 
   private explainLogin({ password, createdIn }: { password: string; createdIn: string[] }) {
