@@ -17,7 +17,7 @@ export interface RiskModelCard {
   readonly verification: readonly { readonly model: string; readonly maxAbsDiff: number; readonly rows: number; readonly against: string }[];
   /** The champion first, then the components and the baselines. */
   readonly holdout: readonly ScorerReport[];
-  readonly serving: { readonly reviewThreshold: number; readonly blockThreshold: number; readonly holdoutAlertRate: number };
+  readonly serving: { readonly reviewThreshold: number; readonly blockThreshold: number; readonly holdoutAlertRate: number; readonly holdoutRecall: number };
   readonly criteria: readonly { readonly criterion: string; readonly met: boolean; readonly detail: string }[];
 }
 
@@ -80,8 +80,8 @@ export function renderModelCard(card: RiskModelCard): string {
     '',
     '## Serving',
     '',
-    `REVIEW at score ≥ ${num(card.serving.reviewThreshold)} (a 1 % alert rate on the validation days), BLOCK at ≥ ${num(card.serving.blockThreshold)} (0.1 %); ` +
-      `on the holdout stream the REVIEW threshold alerts ${pct(card.serving.holdoutAlertRate)} of transactions.`,
+    `REVIEW at score ≥ ${num(card.serving.reviewThreshold, 6)}, where 0.5 % of the validation days' benign transactions score higher; BLOCK at ≥ ${num(card.serving.blockThreshold, 6)} (0.05 %). ` +
+      `On the holdout stream the REVIEW threshold alerts ${pct(card.serving.holdoutAlertRate)} of transactions and ${pct(card.serving.holdoutRecall)} of the fraud and AML ones.`,
     '',
     '## Acceptance',
     '',

@@ -8,6 +8,7 @@ import {
   fitLogisticStack,
   GradientBoostedTreesParams,
   prCurveSvg,
+  recallAtThreshold,
   SequenceTrainParams,
   sequenceModelToOnnx,
   sequenceModelToOnnxInt8,
@@ -20,14 +21,17 @@ import {
 
 import { FEATURE_NAMES } from '../modules/features';
 import { buildDataset, ProgressListener, RiskDataset, selectRows, StreamSpec } from './dataset';
-import { bestSingleFeatureRule, evaluateScorer, PATTERN_ALERT_RATE, ScorerReport, singleFeatureScores } from './evaluate';
+import { bestSingleFeatureRule, evaluateScorer, ScorerReport, singleFeatureScores } from './evaluate';
 import { renderModelCard, RiskModelCard } from './model-card';
 import { maxAbsDiff, runOnnx } from './onnx-scoring';
 
 export const RISK_MODEL_NAME = 'risk';
-/** Serving thresholds are set on the validation days: REVIEW at this alert rate, BLOCK at the second. */
-export const REVIEW_ALERT_RATE = PATTERN_ALERT_RATE;
-export const BLOCK_ALERT_RATE = 0.001;
+/**
+ * Serving thresholds are set on the validation days' benign transactions, so they hold whatever
+ * the share of fraud: REVIEW where 0.5 % of benign traffic would be alerted, BLOCK where 0.05 %.
+ */
+export const REVIEW_FALSE_POSITIVE_RATE = 0.005;
+export const BLOCK_FALSE_POSITIVE_RATE = 0.0005;
 /** The done-when bar of the model: every pattern's instances caught at a 1 % alert rate. */
 export const PATTERN_RECALL_TARGET = 0.9;
 
@@ -105,8 +109,9 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
   const champion = (a: Float32Array, b: Float32Array): Float64Array => Float64Array.from(a, (z, i) => combineLogits(stack, [z, b[i]]));
   const championValidation = champion(treesValidation, sequenceValidation);
   const championHoldout = champion(treesHoldout, sequenceHoldout);
-  const reviewThreshold = thresholdAtAlertRate(championValidation, REVIEW_ALERT_RATE);
-  const blockThreshold = thresholdAtAlertRate(championValidation, BLOCK_ALERT_RATE);
+  const benignValidation = championValidation.filter((_, row) => validation.labels[row] === 0);
+  const reviewThreshold = thresholdAtAlertRate(benignValidation, REVIEW_FALSE_POSITIVE_RATE);
+  const blockThreshold = thresholdAtAlertRate(benignValidation, BLOCK_FALSE_POSITIVE_RATE);
 
   log.step('evaluating on the holdout stream');
   const singleRule = bestSingleFeatureRule(fit);
@@ -143,7 +148,12 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
       { model: 'sequence INT8', rows: holdout.rows, maxAbsDiff: maxAbsDiff(sequenceInt8Holdout, sequenceHoldout), against: `the float32 graph's logits (PR-AUC ${round(int8Report.prAuc)} vs ${round(reports[2].prAuc)})` },
     ],
     holdout: reports,
-    serving: { reviewThreshold, blockThreshold, holdoutAlertRate: championHoldout.filter((s) => s >= reviewThreshold).length / holdout.rows },
+    serving: {
+      reviewThreshold,
+      blockThreshold,
+      holdoutAlertRate: championHoldout.filter((s) => s >= reviewThreshold).length / holdout.rows,
+      holdoutRecall: recallAtThreshold(championHoldout, holdout.labels, reviewThreshold),
+    },
     criteria: [
       {
         criterion: `every pattern's recall ≥ ${PATTERN_RECALL_TARGET * 100} % at a 1 % alert rate`,
