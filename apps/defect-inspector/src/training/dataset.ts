@@ -64,8 +64,9 @@ export const isStatic = (label: string): boolean => (STATIC_DEFECTS as readonly 
 /**
  * Clips from the camera simulator, one per part that stays completely in view for at least L frames:
  * the frames where it is, ending at a seeded frame (for a slipping part, within reach of the slip),
- * each moved onto the last frame by the simulator's known camera shake, then shrunk to the input
- * size. Labels are the part's class; the heatmap target is the defect box's coverage of each cell on
+ * each moved onto the last frame by the belt's travel and the simulator's known camera shake (the
+ * global shift serving's alignment estimates: the belt fills most of the view), then shrunk to the
+ * input size. Labels are the part's class; the heatmap target is the defect box's coverage of each cell on
  * the last frame (zero for OK parts). Deterministic in the spec.
  */
 export function buildClipDataset(spec: ClipDatasetSpec, onProgress?: (fraction: number, clips: number) => void): ClipDataset {
@@ -87,13 +88,16 @@ export function buildClipDataset(spec: ClipDatasetSpec, onProgress?: (fraction: 
       if (end === null) continue;
       const seqStart = end - L + 1;
       const last = scene.shake(end);
+      const speed = scene.geometry.speed;
       const frames: Uint8Array[] = [];
       const offsets: [number, number][] = [];
       for (let seq = seqStart; seq <= end; seq++) {
         const shake = scene.shake(seq);
         frames.push(scene.render(seq));
-        // Last-frame pixel p sees scene point p + last; frame seq shows that point at p + last − shake.
-        offsets.push([last.dx - shake.dx, last.dy - shake.dy]);
+        // Motion compensation on the belt: last-frame pixel p sees belt point p + last (+ the belt's travel
+        // by then); frame seq showed that point at p + last − shake + speed·(end − seq). Parts ride the belt,
+        // so a sound part stands still across the clip, and only slipping or wobbling ones move.
+        offsets.push([last.dx - shake.dx + speed * (end - seq), last.dy - shake.dy]);
       }
       const index = records.length;
       data.set(clipInput(frames, offsets, sourceWidth, sourceHeight, inputWidth, inputHeight), index * clipSize);

@@ -31,7 +31,7 @@ export function renderInspectorCard(card: InspectorModelCard): string {
     '## Data',
     '',
     `Clips from the camera simulator (apps/defect-inspector/src/simulator), one per part that stays completely in view for ${train.frames} frames: ` +
-      `${train.sourceWidth}×${train.sourceHeight} grey frames, each moved onto the clip's last frame by the simulator's known camera shake (serving undoes it with its own alignment), ` +
+      `${train.sourceWidth}×${train.sourceHeight} grey frames, each moved onto the clip's last frame by the belt's travel and the simulator's known camera shake (motion compensation; serving does it with its own global-shift alignment), ` +
       `shrunk to ${train.inputWidth}×${train.inputHeight} by area averaging, model input = byte / 255. A slipping part's clip overlaps its slip. ` +
       `The localisation target is each cell's share covered by the defect's box on the last frame, on a ${train.heatWidth}×${train.heatHeight} grid over the whole frame.`,
     '',

@@ -94,8 +94,9 @@ export const DEFAULT_CLIP_TRAIN_PARAMS: Readonly<ClipTrainParams> = Object.freez
   epochs: 10,
   batchSize: 16,
   learningRate: 2e-3,
-  heatWeight: 4,
-  heatPosWeight: 4,
+  heatWeight: 8,
+  // 1 keeps the heatmap a calibrated coverage, which heatmapToBox reads edges from; more inflates it.
+  heatPosWeight: 1,
   seed: 1,
   threads: 1,
   // src/video or dist/video → libs/core-ml/build
