@@ -9,9 +9,10 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import { seededFloats } from '../../test/helpers/random';
 import { bruteForceShapley } from './shapley-reference';
-import { sigmoid } from './tree-ensemble';
+import { FastTreeShapExplainer } from './fast-tree-shap';
+import { type ShapExplainer, TreeShapExplainer } from './tree-shap';
+import { type TreeEnsemble, sigmoid } from './tree-ensemble';
 import { toOnnx } from './tree-onnx';
-import { explain } from './tree-shap';
 import { type FeatureMatrix, type GradientBoostedTreesParams, type TrainingData, type XgboostTraining, trainGradientBoostedTrees, trainXgboost } from './train';
 
 const COLS = 6;
@@ -89,11 +90,12 @@ describe(trainXgboost.name, () => {
     expect(correct / holdout.rows).toBeGreaterThan(baseRate + 0.15);
   });
 
-  it('TreeSHAP on the trained ensemble equals brute-force Shapley values and adds up to the margin', () => {
+  it.each([TreeShapExplainer, FastTreeShapExplainer])('%p on the trained ensemble equals brute-force Shapley values and adds up to the margin', (Explainer: new (e: TreeEnsemble) => ShapExplainer) => {
+    const sut = new Explainer(trained.ensemble);
     for (let r = 0; r < 20; r++) {
       const row = rowOf(holdout, r);
       const expected = bruteForceShapley(trained.ensemble, row);
-      const actual = explain(trained.ensemble, row);
+      const actual = sut.explain(row);
       expect(Math.abs(actual.bias - expected.bias)).toBeLessThanOrEqual(1e-9);
       const worst = Math.max(...actual.contributions.map((c, f) => Math.abs(c - expected.contributions[f])));
       expect(worst).toBeLessThanOrEqual(1e-9);

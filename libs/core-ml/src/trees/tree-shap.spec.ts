@@ -2,12 +2,14 @@
  * TreeSHAP against the definition: Shapley values by brute force over all 2^F feature subsets, with
  * the same path-dependent conditional expectation (known features follow the row, unknown ones
  * average both children by cover). Covers repeated features on a path, missing values, and random
- * ensembles.
+ * ensembles. Both exact explainers (Algorithm 2 and the table-driven one) face the same cases.
  */
 import { seededFloats } from '../../test/helpers/random';
 import { bruteForceShapley } from './shapley-reference';
 import { TREE_ENSEMBLE_FORMAT, TREE_ENSEMBLE_VERSION, TreeEnsemble, type TreeJson } from './tree-ensemble';
-import { TreeShapExplainer, explain } from './tree-shap';
+import { createShapExplainer, explain } from './explain';
+import { FastTreeShapExplainer } from './fast-tree-shap';
+import { type ShapExplainer, TreeShapExplainer } from './tree-shap';
 
 /** Fills in the covers of inner nodes from the leaves' (xgboost's cover is additive). */
 function withCovers(tree: Omit<TreeJson, 'cover'>, leafCover: Record<number, number>): TreeJson {
@@ -78,9 +80,9 @@ function randomTree(seed: number, featureCount: number, maxDepth: number): TreeJ
   return withCovers(tree, leafCover);
 }
 
-function expectMatchesBruteForce(ensemble: TreeEnsemble, row: ArrayLike<number>): void {
+function expectMatchesBruteForce(sut: ShapExplainer, ensemble: TreeEnsemble, row: ArrayLike<number>): void {
   const expected = bruteForceShapley(ensemble, row);
-  const actual = explain(ensemble, row);
+  const actual = sut.explain(row);
   expect(Math.abs(actual.bias - expected.bias)).toBeLessThanOrEqual(1e-9);
   for (let f = 0; f < ensemble.featureCount; f++) {
     expect({ f, diff: Math.abs(actual.contributions[f] - expected.contributions[f]) <= 1e-9 }).toEqual({ f, diff: true });
@@ -89,7 +91,7 @@ function expectMatchesBruteForce(ensemble: TreeEnsemble, row: ArrayLike<number>)
   expect(Math.abs(sum - ensemble.predictMargin(row))).toBeLessThanOrEqual(1e-9);
 }
 
-describe(TreeShapExplainer.name, () => {
+describe.each([TreeShapExplainer, FastTreeShapExplainer])('%p', (Explainer: new (e: TreeEnsemble) => ShapExplainer) => {
   const rows = [
     [0.2, -0.5, 1, 0],
     [0.2, 0.5, 3, -2],
@@ -103,18 +105,18 @@ describe(TreeShapExplainer.name, () => {
   ];
 
   it.each(rows.map((row) => [row]))('equals brute-force Shapley values on a hand-built ensemble, row %j', (row) => {
-    expectMatchesBruteForce(hand, row);
+    expectMatchesBruteForce(new Explainer(hand), hand, row);
   });
 
   it('puts the cover-weighted mean leaf values plus the base margin in the bias', () => {
     // Tree B: mean = (40·0.5 + 25·(−0.2) + 21.5·0.9) / 86.5
     const meanB = (40 * 0.5 + 25 * Math.fround(-0.2) + 21.5 * Math.fround(0.9)) / 86.5;
     const meanA = bruteForceShapley(TreeEnsemble.fromJSON({ ...hand.toJSON(), trees: [TREE_A], baseMargin: 0 }), [0, 0, 0, 0]).bias;
-    expect(new TreeShapExplainer(hand).bias).toBeCloseTo(-1.5 + meanA + meanB, 12);
+    expect(new Explainer(hand).bias).toBeCloseTo(-1.5 + meanA + meanB, 12);
   });
 
   it('gives zero to features no tree splits on', () => {
-    const { contributions } = explain(TreeEnsemble.fromJSON({ ...hand.toJSON(), featureCount: 6 }), [0.2, 0.5, 3, -2, 9, 9]);
+    const { contributions } = new Explainer(TreeEnsemble.fromJSON({ ...hand.toJSON(), featureCount: 6 })).explain([0.2, 0.5, 3, -2, 9, 9]);
     expect([contributions[4], contributions[5]]).toEqual([0, 0]);
   });
 
@@ -126,15 +128,16 @@ describe(TreeShapExplainer.name, () => {
       baseMargin: 0.25,
       trees: [0, 1, 2, 3].map((t) => randomTree(seed * 100 + t, 6, 6)),
     });
+    const sut = new Explainer(ensemble);
     const x = seededFloats(seed, 6 * 8);
     for (let r = 0; r < 8; r++) {
       const row = Array.from(x.subarray(r * 6, r * 6 + 6), (v, f) => ((r + f) % 5 === 0 ? NaN : v));
-      expectMatchesBruteForce(ensemble, row);
+      expectMatchesBruteForce(sut, ensemble, row);
     }
   });
 
   it('explainInto reuses the caller buffer and overwrites it', () => {
-    const sut = new TreeShapExplainer(hand);
+    const sut = new Explainer(hand);
     const out = new Float64Array(4).fill(123);
     const bias = sut.explainInto(rows[0], out);
     expect(bias).toBe(sut.bias);
@@ -142,6 +145,51 @@ describe(TreeShapExplainer.name, () => {
   });
 
   it('rejects rows shorter than the feature count', () => {
-    expect(() => explain(hand, [1, 2])).toThrow('row has 2 values, the ensemble reads 4 features');
+    expect(() => new Explainer(hand).explain([1, 2])).toThrow('row has 2 values, the ensemble reads 4 features');
+  });
+});
+
+describe(explain.name, () => {
+  it('uses the table-driven explainer while its tables fit, and caches it per ensemble', () => {
+    expect(createShapExplainer(hand)).toBeInstanceOf(FastTreeShapExplainer);
+    // 2^(unique features on the path) per leaf: tree A's leaves 4+2+8+8+4+4+4, tree B's 2+4+4.
+    expect(FastTreeShapExplainer.tableEntriesFor(hand)).toBe(34 + 10);
+    const row = [0.2, 0.5, 3, -2];
+    const fast = explain(hand, row);
+    const reference = new TreeShapExplainer(hand).explain(row);
+    expect(fast.bias).toBeCloseTo(reference.bias, 12);
+    fast.contributions.forEach((c, f) => expect(c).toBeCloseTo(reference.contributions[f], 12));
+  });
+
+  it('falls back to Algorithm 2 for an ensemble whose tables would not fit (a chain 23 features deep)', () => {
+    // Node 2i splits on feature i; its left child is a leaf, its right child the next split.
+    const depth = 23;
+    const tree: Omit<TreeJson, 'cover'> = { left: [], right: [], feature: [], threshold: [], defaultLeft: [], value: [] };
+    const leafCover: Record<number, number> = {};
+    for (let i = 0; i < depth; i++) {
+      tree.left.push(2 * i + 1, -1);
+      tree.right.push(2 * i + 2, -1);
+      tree.feature.push(i, 0);
+      tree.threshold.push(0, 0);
+      tree.defaultLeft.push(0, 0);
+      tree.value.push(0, i / depth);
+      leafCover[2 * i + 1] = 1;
+    }
+    tree.left.push(-1);
+    tree.right.push(-1);
+    tree.feature.push(0);
+    tree.threshold.push(0);
+    tree.defaultLeft.push(0);
+    tree.value.push(1);
+    leafCover[2 * depth] = 1;
+    const ensemble = TreeEnsemble.fromJSON({
+      format: TREE_ENSEMBLE_FORMAT,
+      version: TREE_ENSEMBLE_VERSION,
+      featureCount: depth,
+      baseMargin: 0,
+      trees: [withCovers(tree, leafCover)],
+    });
+    expect(FastTreeShapExplainer.tableEntriesFor(ensemble)).toBeGreaterThan(2 ** 22);
+    expect(createShapExplainer(ensemble)).toBeInstanceOf(TreeShapExplainer);
   });
 });

@@ -22,7 +22,15 @@ export interface ShapExplanation {
   contributions: Float64Array;
 }
 
-export class TreeShapExplainer {
+/** What both exact explainers offer (this one and FastTreeShapExplainer). */
+export interface ShapExplainer {
+  readonly bias: number;
+  explain(row: ArrayLike<number>): ShapExplanation;
+  /** Writes the contributions into `out` (length ≥ featureCount, overwritten) and returns the bias. */
+  explainInto(row: ArrayLike<number>, out: Float64Array): number;
+}
+
+export class TreeShapExplainer implements ShapExplainer {
   readonly bias: number;
   /** Slots per recursion level: a path holds at most maxDepth + 1 elements (plus the root's placeholder). */
   private readonly stride: number;
@@ -203,16 +211,4 @@ export class TreeShapExplainer {
     }
     return total;
   }
-}
-
-const explainers = new WeakMap<TreeEnsemble, TreeShapExplainer>();
-
-/** TreeSHAP for one row, with the ensemble's explainer built once and reused. */
-export function explain(ensemble: TreeEnsemble, row: ArrayLike<number>): ShapExplanation {
-  let explainer = explainers.get(ensemble);
-  if (explainer === undefined) {
-    explainer = new TreeShapExplainer(ensemble);
-    explainers.set(ensemble, explainer);
-  }
-  return explainer.explain(row);
 }
