@@ -32,7 +32,7 @@ export interface ShapExplainer {
 
 export class TreeShapExplainer implements ShapExplainer {
   readonly bias: number;
-  /** Slots per recursion level: a path holds at most maxDepth + 1 elements (plus the root's placeholder). */
+  /** Slots per recursion level: a path holds the root placeholder plus at most one element per split above a leaf. */
   private readonly stride: number;
   private readonly pathFeature: Int32Array;
   private readonly pathZero: Float64Array;
@@ -105,7 +105,7 @@ export class TreeShapExplainer implements ShapExplainer {
   private recurse(node: number, depth: number, parentOffset: number, zeroFraction: number, oneFraction: number, feature: number): void {
     const e = this.ensemble;
     const offset = parentOffset + (depth === 0 ? 0 : this.stride);
-    // Paths hold ≤ maxDepth + 2 elements: a plain loop beats four copyWithin calls.
+    // Paths hold at most maxDepth + 1 elements: a plain loop beats four copyWithin calls.
     for (let i = 0; i < depth; i++) {
       this.pathFeature[offset + i] = this.pathFeature[parentOffset + i];
       this.pathZero[offset + i] = this.pathZero[parentOffset + i];
