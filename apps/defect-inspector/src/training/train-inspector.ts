@@ -58,7 +58,7 @@ export async function trainInspector(options: TrainInspectorOptions, log: Traini
     const progress = log.progress(`${kind} model`);
     const result = await trainClipModel(
       { clips: train.clips, labels: train.labels, heatmaps: train.heatmaps },
-      { ...options.model, kind, classes: INSPECTOR_CLASSES.length, evaluate: holdout.clips, onProgress: (p) => progress((p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs, p.step) },
+      { ...options.model, kind, classes: INSPECTOR_CLASSES.length, evaluate: holdout.clips, onProgress: (p) => progress((p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs, (p.epoch - 1) * p.stepsPerEpoch + p.step) },
     );
     results[kind] = result;
     onnx[kind] = clipModelToOnnx(result.weights);
