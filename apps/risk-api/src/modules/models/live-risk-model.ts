@@ -9,9 +9,9 @@ import {
   parseDriftReference,
   type SlotLease,
   type SlotModel,
+  createShapExplainer,
   TreeEnsemble,
   type TreeEnsembleJson,
-  TreeShapExplainer,
 } from '@vigil/core-ml';
 import { JsonLogger } from '@vigil/platform';
 
@@ -90,7 +90,7 @@ export class LiveRiskModel implements OnApplicationBootstrap, OnApplicationShutd
     const manifest = await registry.verifiedManifest(ref);
     const read = (file: string) => registry.readFile(ref, manifest, file);
     const text = async (file: string) => Buffer.from(await read(file)).toString('utf8');
-    const explainer = new TreeShapExplainer(TreeEnsemble.fromJSON(JSON.parse(await text(TREES_JSON)) as TreeEnsembleJson));
+    const explainer = createShapExplainer(TreeEnsemble.fromJSON(JSON.parse(await text(TREES_JSON)) as TreeEnsembleJson));
     const reference = manifest.files.some((f) => f.path === DRIFT_REFERENCE_FILE) ? parseDriftReference(JSON.parse(await text(DRIFT_REFERENCE_FILE)), `${ref.name}@${ref.version}/${DRIFT_REFERENCE_FILE}`) : undefined;
     const trees = await this.#pool.load(await read(TREES_ONNX), { name: `${ref.name}@${ref.version}/${TREES_ONNX}`, intraOpNumThreads: 1 });
     const sequence = await this.#pool.load(await read(SEQUENCE_ONNX), { name: `${ref.name}@${ref.version}/${SEQUENCE_ONNX}`, intraOpNumThreads: 1 }).catch(async (error: unknown) => {

@@ -1,10 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DriftMonitor, type DriftMonitorOptions, type DriftReport, type DriftReference } from '@vigil/core-ml';
 import { MetricsService } from '@vigil/platform';
 import { Gauge } from 'prom-client';
 
-/** Drift of the last 5 000 champion-scored transactions against the champion's training reference. */
-export const RISK_DRIFT_OPTIONS: DriftMonitorOptions = { window: { kind: 'count', size: 5_000 }, klThreshold: 0.15, minObservations: 500 };
+import type { RiskApiEnv } from '../../config/env';
+
+/** Drift of the last MODEL_DRIFT_WINDOW champion-scored transactions against the champion's training reference. */
+export const RISK_DRIFT_OPTIONS = Symbol('RISK_DRIFT_OPTIONS');
+
+export function riskDriftOptions(env: Pick<RiskApiEnv, 'MODEL_DRIFT_KL_THRESHOLD' | 'MODEL_DRIFT_WINDOW'>): DriftMonitorOptions {
+  return { window: { kind: 'count', size: env.MODEL_DRIFT_WINDOW }, klThreshold: env.MODEL_DRIFT_KL_THRESHOLD, minObservations: Math.min(500, env.MODEL_DRIFT_WINDOW) };
+}
 
 /** The model a drift report is about. */
 export interface DriftSubject {
@@ -27,7 +33,10 @@ export interface ModelDriftReport extends DriftReport {
 export class ModelDrift {
   #current?: { subject: DriftSubject; monitor: DriftMonitor };
 
-  constructor(metrics: MetricsService) {
+  constructor(
+    metrics: MetricsService,
+    @Inject(RISK_DRIFT_OPTIONS) private readonly options: DriftMonitorOptions,
+  ) {
     const registers = [metrics.registry];
     const drift = this;
     const perSeries = (name: string, help: string, pick: (d: { psi: number; kl: number }) => number) =>
@@ -68,7 +77,7 @@ export class ModelDrift {
     if (model.reference === undefined) return;
     const current = this.#current;
     if (current === undefined || current.subject.name !== model.name || current.subject.version !== model.version) {
-      this.#current = { subject: model, monitor: new DriftMonitor(model.reference, RISK_DRIFT_OPTIONS) };
+      this.#current = { subject: model, monitor: new DriftMonitor(model.reference, this.options) };
     }
     (this.#current as { monitor: DriftMonitor }).monitor.observe(features, score);
   }

@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ModelRegistry } from '@vigil/core-ml';
-import { PlatformEnv } from '@vigil/platform';
 import { DataSource } from 'typeorm';
 
+import type { RiskApiEnv } from '../../config/env';
 import { LiveRiskModel } from './live-risk-model';
-import { ModelDrift } from './model-drift';
+import { ModelDrift, RISK_DRIFT_OPTIONS, riskDriftOptions } from './model-drift';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 import { MODEL_REGISTRY } from './models.tokens';
@@ -17,7 +17,7 @@ import { typeormSqlDatabase } from './typeorm-sql';
  */
 @Module({})
 export class ModelsModule {
-  static forRoot(env: Pick<PlatformEnv, 'MODELS_DIR'>): DynamicModule {
+  static forRoot(env: Pick<RiskApiEnv, 'MODELS_DIR' | 'MODEL_DRIFT_KL_THRESHOLD' | 'MODEL_DRIFT_WINDOW'>): DynamicModule {
     return {
       module: ModelsModule,
       // Global, so the decision pipeline injects LiveRiskModel and ModelDrift without importing it again.
@@ -30,6 +30,7 @@ export class ModelsModule {
           inject: [getDataSourceToken()],
         },
         LiveRiskModel,
+        { provide: RISK_DRIFT_OPTIONS, useValue: riskDriftOptions(env) },
         ModelDrift,
         ModelsService,
       ],

@@ -1,5 +1,5 @@
 import { RiskDecisionMessage } from '@vigil/contracts';
-import { combineLogits, LogisticStack, MicroBatcher, ModelSession, Tensor, TreeShapExplainer } from '@vigil/core-ml';
+import { combineLogits, LogisticStack, MicroBatcher, ModelSession, ShapExplainer, Tensor } from '@vigil/core-ml';
 
 import { FEATURE_NAMES, toModelInput } from '../features';
 import { ModelInputs } from '../decisions/feature-state';
@@ -39,11 +39,11 @@ export class RiskScorer {
   readonly name: string;
   readonly version: number;
   readonly #manifest: RiskModelManifest;
-  readonly #explainer: TreeShapExplainer;
+  readonly #explainer: ShapExplainer;
   readonly #trees: MicroBatcher<Float32Array, number>;
   readonly #sequence: MicroBatcher<Float32Array, number>;
 
-  constructor(manifest: RiskModelManifest, sessions: { trees: ModelSession; sequence: ModelSession }, explainer: TreeShapExplainer) {
+  constructor(manifest: RiskModelManifest, sessions: { trees: ModelSession; sequence: ModelSession }, explainer: ShapExplainer) {
     checkManifest(manifest);
     this.name = manifest.name;
     this.version = manifest.version;
