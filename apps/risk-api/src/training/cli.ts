@@ -1,13 +1,26 @@
 #!/usr/bin/env node
-import { cpus } from 'node:os';
+import { cpus, userInfo } from 'node:os';
 import path from 'node:path';
 
+import { ModelRecord, ModelRegistry, pgDatabase } from '@vigil/core-ml';
 import { Progress, runCli } from '@vigil/platform';
+import { Pool } from 'pg';
 
 import { parseArgs, USAGE } from './options';
 import { trainRisk } from './train-risk';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+async function registerVersion(dir: string, modelsRoot: string): Promise<ModelRecord> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('--register needs DATABASE_URL (postgres://user:password@host:port/database)');
+  const pool = new Pool({ connectionString: url, max: 2, application_name: 'train:risk' });
+  try {
+    return await new ModelRegistry({ db: pgDatabase(pool), modelsRoot }).register(dir, { username: `cli:${userInfo().username}` });
+  } finally {
+    await pool.end();
+  }
+}
 
 if (require.main === module) {
   runCli({
@@ -27,7 +40,10 @@ if (require.main === module) {
         },
       });
       for (const line of card.criteria) say(`${line.met ? 'met' : 'NOT met'}: ${line.criterion} (${line.detail})`);
-      return `wrote ${path.relative(process.cwd(), dir)} (card.md there); register it with npm run model:register -- ${path.relative(process.cwd(), dir)}`;
+      const where = path.relative(process.cwd(), dir);
+      if (!options.register) return `wrote ${where} (card.md there); register it with npm run model:register -- ${where}`;
+      const record = await registerVersion(dir, options.training.modelsDir);
+      return `wrote ${where} (card.md there) and registered ${record.name}@${record.version} as ${record.status}; promote it with npm run model:promote -- --name ${record.name} --version ${record.version} --role champion|shadow`;
     },
   });
 }

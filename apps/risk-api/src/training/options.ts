@@ -32,12 +32,15 @@ Models
 Other
   --reduced             a small, fast run proving the pipeline end to end (CI)
   --out DIR             models root (default models/)
+  --register            register the new version in the model registry (DATABASE_URL; --out
+                        must be the registry's MODELS_DIR); promote it with npm run model:promote
   --quiet               no progress
   --help
 `;
 
 export interface TrainRiskCliOptions {
   training: TrainRiskOptions;
+  register: boolean;
   quiet: boolean;
   help: boolean;
 }
@@ -52,7 +55,7 @@ const SIZES = {
 };
 
 export function parseArgs(argv: readonly string[], cores: number, repoRoot: string): TrainRiskCliOptions {
-  const { values, switches } = parseFlags(argv, FLAGS, ['reduced', 'quiet', 'help']);
+  const { values, switches } = parseFlags(argv, FLAGS, ['reduced', 'register', 'quiet', 'help']);
   const size = switches.has('reduced') ? SIZES.reduced : SIZES.full;
   const integer = (name: (typeof FLAGS)[number], fallback: number, min: number, max: number): number => {
     const raw = values.get(name);
@@ -83,6 +86,7 @@ export function parseArgs(argv: readonly string[], cores: number, repoRoot: stri
       modelsDir: path.resolve(repoRoot, values.get('out') ?? 'models'),
       command: ['npm run train:risk', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     },
+    register: switches.has('register'),
     quiet: switches.has('quiet'),
     help: switches.has('help'),
   };
