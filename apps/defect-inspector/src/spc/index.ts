@@ -1,0 +1,5 @@
+export * from './p-chart';
+export * from './shifts';
+export * from './subgroup';
+export * from './western-electric';
+export * from './yield';
