@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * What the live inspection pipeline stores: one row per inspected clip (idempotent on the clip's
  * camera and last seq), the images of defective clips, the outbox watermark of inspection.results,
- * and periodic per-camera health snapshots.
+ * the frames consumer's resume cursors, and periodic per-camera health snapshots.
  */
 export class CreateInspectionPipeline1795390000000 implements MigrationInterface {
   name = 'CreateInspectionPipeline1795390000000';
@@ -80,6 +80,25 @@ export class CreateInspectionPipeline1795390000000 implements MigrationInterface
       CONSTRAINT "FK_defect_inspection_image_inspection" FOREIGN KEY ("inspection_id") REFERENCES "defect"."inspection" ("id") ON DELETE CASCADE
     )`);
 
+    // Where the frames consumer resumes after a restart or a rebalance (see apps/defect-inspector
+    // inspection/frame-cursor.ts): per camera.frames partition, an offset at or before every frame that
+    // is still held in a reorder window or a half-built clip, and per camera the seq its next clip
+    // starts at. Written in the same transaction as the inspections, so the two always agree.
+    await queryRunner.query(`CREATE TABLE "defect"."frame_cursor" (
+      "partition" integer NOT NULL,
+      "resume_offset" bigint NOT NULL,
+      "updated_at" timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT "PK_defect_frame_cursor" PRIMARY KEY ("partition")
+    )`);
+    await queryRunner.query(`CREATE TABLE "defect"."camera_cursor" (
+      "camera_id" text NOT NULL,
+      "partition" integer NOT NULL,
+      "resume_seq" bigint NOT NULL,
+      "updated_at" timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT "PK_defect_camera_cursor" PRIMARY KEY ("camera_id")
+    )`);
+    await queryRunner.query(`CREATE INDEX "IDX_defect_camera_cursor_partition" ON "defect"."camera_cursor" ("partition")`);
+
     // Snapshots of each camera's health (see CameraHealthSnapshot), taken periodically by the pipeline.
     await queryRunner.query(`CREATE TABLE "defect"."camera_health" (
       "id" bigint GENERATED ALWAYS AS IDENTITY,
@@ -103,7 +122,7 @@ export class CreateInspectionPipeline1795390000000 implements MigrationInterface
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['camera_health', 'inspection_image', 'inspection_publish_watermark', 'inspection']) {
+    for (const table of ['camera_health', 'camera_cursor', 'frame_cursor', 'inspection_image', 'inspection_publish_watermark', 'inspection']) {
       await queryRunner.query(`DROP TABLE "defect"."${table}"`);
     }
   }
