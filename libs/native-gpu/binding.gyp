@@ -24,6 +24,10 @@
         'src/ops/align/align_cpu.cc',
         'src/ops/align/align_tables.cc',
         'src/ops/align/align_worker.cc',
+        'src/ops/sequence_model/sequence_model_cpu.cc',
+        'src/ops/sequence_model/sequence_model_emulate.cc',
+        'src/ops/sequence_model/sequence_model_weights.cc',
+        'src/ops/sequence_model/sequence_model_worker.cc',
       ],
       'include_dirs': ['src'],
       'defines': ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED'],
@@ -36,6 +40,7 @@
             'src/cuda/device_query.cc',
             'src/ops/window_agg/window_agg_cuda.cu',
             'src/ops/align/align_cuda.cu',
+            'src/ops/sequence_model/sequence_model_cuda.cu',
           ],
           'libraries': ['-L<(vg_cuda_libdir)', '-lcudart_static', '-ldl', '-lrt', '-lpthread'],
           'rules': [
@@ -53,6 +58,8 @@
                 'src/ops/window_agg/window_agg_device.h',
                 'src/ops/align/align.h',
                 'src/ops/align/align_device.h',
+                'src/ops/sequence_model/sequence_model.h',
+                'src/ops/sequence_model/sequence_model_device.h',
               ],
               'outputs': ['<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).cu.o'],
               'action': [

@@ -17,6 +17,9 @@ export type {
   AlignFramesResult,
   GrayImages,
 } from './align-frames';
+export { loadSequenceModel, SequenceModel } from './sequence-model';
+export type { SequenceModelCudaLaunchOptions, SequenceModelResult, SequenceModelRunOptions } from './sequence-model';
+export type { SequenceArchitecture } from './sequence-model-onnx';
 export { windowAggregates } from './window-agg';
 export type {
   CudaLaunchOptions,

@@ -9,6 +9,8 @@
 //                         error?, code? }
 //   windowAggregates()  Promise of sliding-window aggregates          (ops/window_agg/)
 //   alignFrames()       Promise of per-pair shifts (phase correlation) (ops/align/)
+//   createSequenceModel(), runSequenceModel(), releaseSequenceModel()
+//                       the risk sequence model, loaded once (ops/sequence_model/)
 //   cudaCompiled        boolean
 #include <napi.h>
 
@@ -20,6 +22,11 @@ Napi::Value WindowAggregates(const Napi::CallbackInfo& info);
 namespace vigil::align {
 Napi::Value AlignFrames(const Napi::CallbackInfo& info);
 }  // namespace vigil::align
+namespace vigil::sequence_model {
+Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info);
+Napi::Value RunSequenceModel(const Napi::CallbackInfo& info);
+Napi::Value ReleaseSequenceModel(const Napi::CallbackInfo& info);
+}  // namespace vigil::sequence_model
 
 namespace vigil {
 
@@ -30,6 +37,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("windowAggregates",
               Napi::Function::New(env, window_agg::WindowAggregates, "windowAggregates"));
   exports.Set("alignFrames", Napi::Function::New(env, align::AlignFrames, "alignFrames"));
+  exports.Set("createSequenceModel", Napi::Function::New(env, sequence_model::CreateSequenceModel,
+                                                        "createSequenceModel"));
+  exports.Set("runSequenceModel",
+              Napi::Function::New(env, sequence_model::RunSequenceModel, "runSequenceModel"));
+  exports.Set("releaseSequenceModel", Napi::Function::New(env, sequence_model::ReleaseSequenceModel,
+                                                         "releaseSequenceModel"));
 #ifdef NATIVE_GPU_WITH_CUDA
   exports.Set("cudaCompiled", Napi::Boolean::New(env, true));
 #else

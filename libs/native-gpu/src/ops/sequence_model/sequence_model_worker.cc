@@ -1,0 +1,272 @@
+// sequence_model_worker.cc: the sequence-model bindings. A model is loaded once into native memory
+// (and device memory when CUDA is available) and held by an External; runs share it.
+//
+//   createSequenceModel(dims: Int32Array [steps, channels, maskChannel, dModel, heads, ffn],
+//                       constants: Float32Array [attentionScale, epsilon],
+//                       tensors: Float32Array[21] (core-ml's SEQUENCE_TENSOR_NAMES order))
+//     -> Promise<External>       packs the weights; uploads them when backends() has cuda
+//   runSequenceModel(model: External, sequences: Float32Array [rows * steps * channels],
+//                    options: { backend: 'cpu'|'cuda'|'emulate', threads, blockSize, rowsPerBlock })
+//     -> Promise<{ logit, score: Float32Array [rows] }>
+//   releaseSequenceModel(model: External) -> undefined   later runs are refused; runs in flight
+//                                                        keep the weights until they settle
+//
+// lib/sequence-model.ts validates first (STYLE R12); the checks here keep a bad direct call from
+// touching memory it should not. The External is type-tagged, so no other External passes for it.
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common.h"
+#include "ops/sequence_model/sequence_model.h"
+#include "runtime.h"
+
+namespace vigil::sequence_model {
+
+namespace {
+
+// What the JS External owns: a reference to the model, dropped by release() or the finalizer.
+struct Handle {
+  std::shared_ptr<const Model> model;
+};
+
+constexpr napi_type_tag kHandleTag = {0x5c1e6a3b7d2f4e19ULL, 0x9a8b7c6d5e4f3a2bULL};
+
+const char* BackendName(Backend backend) {
+  switch (backend) {
+    case Backend::kCpu: return "cpu";
+    case Backend::kCuda: return "cuda";
+    case Backend::kEmulate: return "emulate";
+  }
+  return "?";
+}
+
+// Keeps JS input buffers alive until the worker is destroyed (the worker thread reads them).
+class PinningWorker : public Napi::AsyncWorker {
+ public:
+  PinningWorker(Napi::Env env, const char* name)
+      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Pin(const Napi::Value& value) { pinned_.push_back(Napi::Persistent(value.As<Napi::Object>())); }
+
+ protected:
+  // Runs `body` and records a failure for OnError (never throws, never touches N-API).
+  template <typename Body>
+  void Guard(const std::string& prefix, Body body) {
+    Status status;
+    try {
+      status = body();
+    } catch (const std::bad_alloc&) {
+      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
+    } catch (const std::exception& e) {
+      status = Status::Error(e.what());
+    }
+    status_ = status.WithPrefix(prefix);
+    if (!status_.ok()) SetError(status_.message());
+  }
+
+  void OnError(const Napi::Error& error) override {
+    if (status_.ok()) {
+      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
+    } else {
+      deferred_.Reject(StatusToError(Env(), status_).Value());
+    }
+  }
+
+  Napi::Promise::Deferred deferred_;
+
+ private:
+  Status status_;
+  std::vector<Napi::ObjectReference> pinned_;
+};
+
+class CreateWorker : public PinningWorker {
+ public:
+  CreateWorker(Napi::Env env, Dims dims, Constants constants, std::vector<const float*> tensors)
+      : PinningWorker(env, "vigil:createSequenceModel"),
+        dims_(dims),
+        constants_(constants),
+        tensors_(std::move(tensors)) {}
+
+ protected:
+  void Execute() override {
+    Guard("createSequenceModel", [this]() -> Status {
+      auto model = std::make_shared<Model>();
+      VG_RETURN_IF_ERROR(BuildModel(dims_, constants_, tensors_.data(), model.get()));
+#ifdef NATIVE_GPU_WITH_CUDA
+      if (CudaAvailable()) VG_RETURN_IF_ERROR(UploadWeights(model.get()));
+#endif
+      model_ = std::move(model);
+      return Status::Ok();
+    });
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    auto* handle = new Handle{std::move(model_)};
+    Napi::External<Handle> external = Napi::External<Handle>::New(
+        env, handle, [](Napi::Env, Handle* finalized) { delete finalized; });
+    external.TypeTag(&kHandleTag);
+    deferred_.Resolve(external);
+  }
+
+ private:
+  Dims dims_;
+  Constants constants_;
+  std::vector<const float*> tensors_;
+  std::shared_ptr<const Model> model_;
+};
+
+class RunWorker : public PinningWorker {
+ public:
+  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params)
+      : PinningWorker(env, "vigil:runSequenceModel"), model_(std::move(model)), params_(params) {}
+
+ protected:
+  void Execute() override {
+    Guard(std::string("sequenceModel (") + BackendName(params_.backend) + ")", [this]() -> Status {
+      const size_t rows = static_cast<size_t>(params_.rows);
+      logit_.Allocate(rows);
+      score_.Allocate(rows);
+      const Outputs out{logit_.get(), score_.get()};
+      switch (params_.backend) {
+        case Backend::kCpu: return SequenceModelCpu(*model_, params_, out);
+        case Backend::kEmulate: return SequenceModelEmulated(*model_, params_, out);
+        case Backend::kCuda:
+#ifdef NATIVE_GPU_WITH_CUDA
+          if (!CudaAvailable()) return ProbeCuda().status;
+          return SequenceModelCuda(*model_, params_, out);
+#else
+          return ProbeCuda().status;
+#endif
+      }
+      return Status::Error("unknown backend");
+    });
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    try {
+      Napi::Object result = Napi::Object::New(env);
+      result.Set("logit", ToFloat32Array(env, std::move(logit_)));
+      result.Set("score", ToFloat32Array(env, std::move(score_)));
+      deferred_.Resolve(result);
+    } catch (const Napi::Error& error) {
+      deferred_.Reject(error.Value());
+    }
+  }
+
+ private:
+  std::shared_ptr<const Model> model_;
+  Params params_;
+  HostFloatArray logit_, score_;
+};
+
+// The Handle behind info[0], or nullptr (with a pending TypeError) when it is not one of ours.
+Handle* HandleOf(const Napi::CallbackInfo& info, const char* op) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsExternal() ||
+      !info[0].As<Napi::External<Handle>>().CheckTypeTag(&kHandleTag)) {
+    Napi::TypeError::New(env, std::string(op) + ": model must be a sequence-model handle")
+        .ThrowAsJavaScriptException();
+    return nullptr;
+  }
+  return info[0].As<Napi::External<Handle>>().Data();
+}
+
+}  // namespace
+
+Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  VG_THROW_TYPE_ERROR_IF(info.Length() != 3 || !IsTypedArrayOf(info[0], napi_int32_array, 6) ||
+                             !IsTypedArrayOf(info[1], napi_float32_array, 2) || !info[2].IsArray(),
+                         env,
+                         "createSequenceModel: expected (dims: Int32Array(6), constants: "
+                         "Float32Array(2), tensors: Float32Array[])");
+  Napi::Int32Array dim_values = info[0].As<Napi::Int32Array>();
+  Dims dims;
+  dims.steps = dim_values[0];
+  dims.channels = dim_values[1];
+  dims.mask_channel = dim_values[2];
+  dims.model = dim_values[3];
+  dims.heads = dim_values[4];
+  dims.ffn = dim_values[5];
+  Napi::Float32Array constant_values = info[1].As<Napi::Float32Array>();
+  const Constants constants{constant_values[0], constant_values[1]};
+  // Bounds first: TensorSize below must not overflow, and the arrays must match it.
+  VG_THROW_TYPE_ERROR_IF(dims.steps < 1 || dims.steps > kMaxSteps || dims.channels < 1 ||
+                             dims.channels > kMaxChannels || dims.model < 1 ||
+                             dims.model > kMaxModel || dims.ffn < 1 || dims.ffn > kMaxFfn ||
+                             dims.heads < 1 || dims.model % dims.heads != 0 ||
+                             dims.mask_channel < 0 || dims.mask_channel >= dims.channels,
+                         env, "createSequenceModel: dims out of bounds");
+  Napi::Array list = info[2].As<Napi::Array>();
+  VG_THROW_TYPE_ERROR_IF(list.Length() != kNumTensors, env,
+                         "createSequenceModel: expected 21 tensors");
+  std::vector<const float*> tensors(kNumTensors);
+  std::vector<Napi::Value> arrays;
+  for (uint32_t t = 0; t < kNumTensors; ++t) {
+    Napi::Value value = list.Get(t);
+    VG_THROW_TYPE_ERROR_IF(
+        !IsTypedArrayOf(value, napi_float32_array, TensorSize(dims, static_cast<Tensor>(t))), env,
+        "createSequenceModel: tensors[" + std::to_string(t) + "] has the wrong type or size");
+    Napi::Float32Array array = value.As<Napi::Float32Array>();
+    tensors[t] = array.Data();
+    arrays.push_back(value);
+  }
+  auto worker = std::make_unique<CreateWorker>(env, dims, constants, std::move(tensors));
+  for (const Napi::Value& array : arrays) worker->Pin(array);
+  Napi::Promise promise = worker->Promise();
+  worker.release()->Queue();  // deletes itself after OnOK/OnError
+  return promise;
+}
+
+Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* handle = HandleOf(info, "runSequenceModel");
+  if (handle == nullptr) return Napi::Value();
+  VG_THROW_TYPE_ERROR_IF(handle->model == nullptr, env, "runSequenceModel: the model was released");
+  const Model& model = *handle->model;
+  VG_THROW_TYPE_ERROR_IF(info.Length() != 3 || !info[1].IsTypedArray() || !info[2].IsObject(), env,
+                         "runSequenceModel: expected (model, sequences: Float32Array, options)");
+  Napi::TypedArray sequences = info[1].As<Napi::TypedArray>();
+  const size_t row_size = static_cast<size_t>(model.dims.row_size());
+  VG_THROW_TYPE_ERROR_IF(sequences.TypedArrayType() != napi_float32_array ||
+                             sequences.ElementLength() == 0 ||
+                             sequences.ElementLength() % row_size != 0,
+                         env, "runSequenceModel: sequences must be a Float32Array of whole rows");
+  Params params;
+  params.sequences = sequences.As<Napi::Float32Array>().Data();
+  params.rows = static_cast<int64_t>(sequences.ElementLength() / row_size);
+
+  Napi::Object options = info[2].As<Napi::Object>();
+  Napi::Value backend = options.Get("backend");
+  const std::string name = backend.IsString() ? backend.As<Napi::String>().Utf8Value() : "";
+  VG_THROW_TYPE_ERROR_IF(name != "cpu" && name != "cuda" && name != "emulate", env,
+                         "runSequenceModel: options.backend: 'cpu', 'cuda' or 'emulate'");
+  params.backend =
+      name == "cuda" ? Backend::kCuda : (name == "emulate" ? Backend::kEmulate : Backend::kCpu);
+  params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
+  params.launch.block_size =
+      static_cast<int>(GetNumberOr(options, "blockSize", params.launch.block_size));
+  params.launch.rows_per_block =
+      static_cast<int>(GetNumberOr(options, "rowsPerBlock", params.launch.rows_per_block));
+
+  auto worker = std::make_unique<RunWorker>(env, handle->model, params);
+  worker->Pin(info[1]);
+  Napi::Promise promise = worker->Promise();
+  worker.release()->Queue();
+  return promise;
+}
+
+Napi::Value ReleaseSequenceModel(const Napi::CallbackInfo& info) {
+  Handle* handle = HandleOf(info, "releaseSequenceModel");
+  if (handle != nullptr) handle->model.reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace vigil::sequence_model
