@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './transactions';
 export * from './frames';
+export * from './inspections';

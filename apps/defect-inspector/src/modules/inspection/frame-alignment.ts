@@ -1,0 +1,91 @@
+import { alignFrames, AlignFramesInput, AlignFramesOptions, AlignFramesResult } from '@vigil/native-gpu';
+
+import { Clip } from '../ingest/clip-assembler';
+import { downscaleGray } from '../../training/preprocess';
+
+/** How one frame moved against the frame before it: `frame(x, y) ≈ previous(x − dx, y − dy)`. */
+export interface FrameShift {
+  dx: number;
+  dy: number;
+  /** alignFrames' phase-correlation peak, 0..1. */
+  confidence: number;
+}
+
+export interface AlignPair {
+  reference: Uint8Array;
+  frame: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type Aligner = (input: AlignFramesInput, options?: AlignFramesOptions) => Promise<AlignFramesResult>;
+
+/** alignFrames takes sides up to this; larger frames are aligned on an area-downscaled copy. */
+const MAX_ALIGN_SIDE = 1024;
+
+/**
+ * The shift of each pair's frame against its reference, by phase correlation (the native addon's
+ * alignFrames, CUDA when present, else its CPU twin): one call per frame size, so frames of every
+ * camera of that size go in one batch.
+ */
+export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignFrames): Promise<FrameShift[]> {
+  const shifts: FrameShift[] = new Array(pairs.length);
+  const bySize = new Map<string, number[]>();
+  pairs.forEach((pair, i) => {
+    const size = `${pair.width}x${pair.height}`;
+    bySize.set(size, [...(bySize.get(size) ?? []), i]);
+  });
+  for (const indices of bySize.values()) {
+    const { width, height } = pairs[indices[0]];
+    const factor = Math.max(1, Math.ceil(Math.max(width, height) / MAX_ALIGN_SIDE));
+    const w = Math.floor(width / factor);
+    const h = Math.floor(height / factor);
+    const shrink = (image: Uint8Array) => (factor === 1 ? image : downscaleGray(image, width, height, w, h));
+    const references = new Uint8Array(indices.length * w * h);
+    const frames = new Uint8Array(indices.length * w * h);
+    indices.forEach((index, k) => {
+      references.set(shrink(pairs[index].reference), k * w * h);
+      frames.set(shrink(pairs[index].frame), k * w * h);
+    });
+    const result = await align({ width: w, height: h, references, frames });
+    indices.forEach((index, k) => {
+      shifts[index] = { dx: result.dx[k] * (width / w), dy: result.dy[k] * (height / h), confidence: Math.min(1, Math.max(0, result.confidence[k])) };
+    });
+  }
+  return shifts;
+}
+
+/** How a clip's frames line up with its last frame. */
+export interface ClipAlignment {
+  /** Per frame, where the last frame's pixel lies in it (whole pixels): clipInput's offsets. */
+  offsets: [number, number][];
+  /** The first frame onto the last, unrounded (belt travel plus shake over the clip). */
+  dx: number;
+  dy: number;
+  /** The lowest confidence of the shifts the clip was built from (1 when there were none). */
+  confidence: number;
+}
+
+/**
+ * Chains the frame-to-previous shifts of a clip's frames into offsets onto the last frame: content
+ * at p in the last frame was at p − Σ shifts after t in frame t. A filled slot (the same frame
+ * object as the slot before it) did not move. `shiftOf` is asked for every other frame but the first.
+ */
+export function clipAlignment(clip: Clip, shiftOf: (frameIndex: number) => FrameShift): ClipAlignment {
+  const n = clip.frames.length;
+  const offsets: [number, number][] = new Array(n);
+  let dx = 0;
+  let dy = 0;
+  let confidence = 1;
+  offsets[n - 1] = [0, 0];
+  for (let t = n - 2; t >= 0; t--) {
+    if (clip.frames[t + 1] !== clip.frames[t]) {
+      const shift = shiftOf(t + 1);
+      dx -= shift.dx;
+      dy -= shift.dy;
+      confidence = Math.min(confidence, shift.confidence);
+    }
+    offsets[t] = [Math.round(dx), Math.round(dy)];
+  }
+  return { offsets, dx: -dx, dy: -dy, confidence };
+}

@@ -1,0 +1,40 @@
+/** How the pipeline cuts and batches frames; the defaults suit the simulator's 25–100 fps cameras. */
+export interface InspectionOptions {
+  /** Frames a camera's ReorderWindow holds while waiting for a missing seq. */
+  reorderSize: number;
+  /** How long (Kafka log time, ms) a held frame waits for the seqs before it. */
+  reorderMaxWaitMs: number;
+  /** Frames between the starts of consecutive clips (at most the model's clip length). */
+  clipStride: number;
+  /** Missing frames a clip may contain, filled with their predecessor (0: a gap breaks the clip). */
+  maxMissing: number;
+  /** Clips per model run, across cameras and partitions. */
+  maxBatchSize: number;
+  /** How long a clip waits for company before its batch runs. */
+  maxWaitMs: number;
+  /** How often a camera's health is written to defect.camera_health. */
+  healthSnapshotMs: number;
+}
+
+export const INSPECTION_OPTIONS = Symbol('INSPECTION_OPTIONS');
+
+export const DEFAULT_INSPECTION_OPTIONS: Readonly<InspectionOptions> = {
+  reorderSize: 16,
+  reorderMaxWaitMs: 500,
+  clipStride: 8,
+  maxMissing: 0,
+  maxBatchSize: 32,
+  maxWaitMs: 5,
+  healthSnapshotMs: 10_000,
+};
+
+/** Checks options, naming the bad one. */
+export function checkInspectionOptions(options: InspectionOptions): InspectionOptions {
+  for (const [name, min] of [['reorderSize', 1], ['clipStride', 1], ['maxMissing', 0], ['maxBatchSize', 1]] as const) {
+    if (!Number.isInteger(options[name]) || options[name] < min) throw new RangeError(`${name}: expected an integer >= ${min}, got ${options[name]}`);
+  }
+  for (const name of ['reorderMaxWaitMs', 'maxWaitMs', 'healthSnapshotMs'] as const) {
+    if (!(Number.isFinite(options[name]) && options[name] >= 0)) throw new RangeError(`${name}: expected a number of ms >= 0, got ${options[name]}`);
+  }
+  return options;
+}

@@ -1,0 +1,370 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { decodeFrame, Frame, InspectionResultMessage, toGray, Topic } from '@vigil/contracts';
+import { MicroBatcher, Tensor } from '@vigil/core-ml';
+import { DeadLetterError, InboundMessage, JsonLogger, RejectedMessage } from '@vigil/platform';
+import { Kafka } from 'kafkajs';
+
+import { clipInput } from '../../training/preprocess';
+import { Clip } from '../ingest/clip-assembler';
+import { ReorderCounts } from '../ingest/reorder-window';
+import { CameraStream, TrackedFrame } from './camera-stream';
+import { alignPairs, clipAlignment, FrameShift } from './frame-alignment';
+import { defectImages } from './inspection-images';
+import { InspectionMetrics } from './inspection-metrics';
+import { INSPECTION_OPTIONS, InspectionOptions } from './inspection-options';
+import { InspectionOutbox } from './inspection-outbox';
+import { HealthRow, InspectionRecord, InspectionRepository, PartitionCursor } from './inspection.repository';
+import { InspectorModel, LiveInspectorModel } from './live-inspector-model';
+import { readPartitionRange } from './partition-range-reader';
+import { clipVerdict } from './verdict';
+
+/** The in-memory state of one camera.frames partition this instance consumes. */
+interface PartitionState {
+  cameras: Map<string, CameraStream>;
+  /** Resume seqs of cameras not seen since the state was rebuilt. */
+  resumeSeqs: Map<string, number>;
+  /** The partition's clock: the highest Kafka timestamp seen (ms), so a replay decides alike. */
+  clock: number;
+  /** The offset the next batch must start at for this state to be current. */
+  nextOffset: number;
+  clipLength: number;
+  /** Transport counts already in the metrics, per camera. */
+  reported: Map<string, ReorderCounts>;
+  /** Monotonic ms of each camera's last stored health snapshot. */
+  snapshotAt: Map<string, number>;
+}
+
+interface ClipJob {
+  model: InspectorModel;
+  input: Uint8Array;
+}
+
+interface ClipOutput {
+  logits: Float32Array;
+  heatmap: Float32Array;
+}
+
+/**
+ * camera.frames in, one stored and published verdict per clip out, exactly once across restarts.
+ *
+ * Per batch of a partition: frames are decoded (contract breaks go back to the DLQ), pass their
+ * camera's ReorderWindow and ClipAssembler, every released frame is aligned to the frame before it
+ * (one alignFrames call for all cameras), each completed clip is moved onto its last frame and
+ * shrunk exactly as training's clipInput does, the champion scores clips of every partition in
+ * shared batches, and the batch's inspections, images and the partition's cursor are stored in one
+ * transaction before the outbox publishes them and the handler returns (then the platform commits
+ * the offsets).
+ *
+ * Offsets: the platform commits every handled offset, including frames that are still held in a
+ * window or a half-built clip. What makes that safe is the cursor stored with each batch: an offset
+ * at or before every frame still held, and per camera the seq its next clip starts at. When a
+ * partition's state is not current (a start, a rebalance, a retried batch), it is rebuilt by
+ * re-reading the partition from the cursor to the batch (frames below a camera's resume seq are
+ * skipped), so held frames are never lost. Windows run on the partition's Kafka timestamps, so the
+ * replay cuts the same clips; a clip replayed all the same is stored once (unique camera_id,
+ * seq_end) and published once.
+ */
+@Injectable()
+export class InspectionPipeline implements OnApplicationShutdown {
+  readonly #partitions = new Map<number, PartitionState>();
+  readonly #tracked = new WeakMap<Frame, TrackedFrame>();
+  readonly #shifts = new WeakMap<Frame, FrameShift>();
+  readonly #batcher: MicroBatcher<ClipJob, ClipOutput>;
+
+  constructor(
+    @Inject(INSPECTION_OPTIONS) private readonly options: InspectionOptions,
+    private readonly model: LiveInspectorModel,
+    private readonly repository: InspectionRepository,
+    private readonly outbox: InspectionOutbox,
+    private readonly metrics: InspectionMetrics,
+    private readonly kafka: Kafka,
+    private readonly logger: JsonLogger,
+  ) {
+    this.#batcher = new MicroBatcher((jobs) => runClips(jobs), {
+      name: 'inspection-clips',
+      maxBatchSize: options.maxBatchSize,
+      maxWaitMs: options.maxWaitMs,
+      maxQueue: Math.max(1024, options.maxBatchSize),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#batcher.close();
+  }
+
+  /** One chunk of one partition, in offset order; resolves once its effects are durable. */
+  async process(messages: InboundMessage[]): Promise<RejectedMessage[]> {
+    if (messages.length === 0) return [];
+    const partition = messages[0].partition;
+    const lease = this.model.acquire();
+    try {
+      const champion = lease.champion;
+      if (champion === undefined) throw new Error(`no ${Topic.CameraFrames} can be inspected: the inspector model has no champion (run the model seed)`);
+      const rejected = await this.#process(partition, messages, champion);
+      return rejected;
+    } catch (error) {
+      // Whatever the state saw of this batch is not stored: the retry rebuilds it from the cursor.
+      this.#partitions.delete(partition);
+      throw error;
+    } finally {
+      lease.release();
+    }
+  }
+
+  async #process(partition: number, messages: InboundMessage[], champion: InspectorModel): Promise<RejectedMessage[]> {
+    const first = Number(messages[0].offset);
+    let state = this.#partitions.get(partition);
+    let replay: InboundMessage[] = [];
+    let skipBelow = -1;
+    if (state === undefined || state.nextOffset !== first || state.clipLength !== champion.manifest.frames) {
+      const cursor = await this.repository.loadCursor(partition);
+      state = this.#emptyState(cursor, champion.manifest.frames);
+      this.#partitions.set(partition, state);
+      this.metrics.rebuilds.inc();
+      if (cursor !== undefined && cursor.resumeOffset < first) {
+        const range = await readPartitionRange(this.kafka, Topic.CameraFrames, partition, cursor.resumeOffset, first);
+        if (range.skipped > 0) this.logger.pino.warn({ partition, lost: range.skipped }, 'frames held before the restart are gone from Kafka; their clips are lost');
+        replay = range.messages;
+        this.metrics.replayed.inc(replay.length);
+      }
+      skipBelow = cursor?.resumeOffset ?? -1;
+    }
+
+    const rejected: RejectedMessage[] = [];
+    const pairs: [TrackedFrame, TrackedFrame][] = [];
+    const clips: Clip[] = [];
+    const feed = (message: InboundMessage, live: boolean) => {
+      const decoded = decodeFrame(message);
+      if (!decoded.ok) {
+        if (live) {
+          rejected.push({ message, error: new DeadLetterError(decoded.code, decoded.message) });
+          this.metrics.rejected.inc({ code: decoded.code });
+          state.cameras.get(message.headers['camera-id'] ?? '')?.health.frameRejected();
+        }
+        return;
+      }
+      const offset = Number(message.offset);
+      if (offset < skipBelow) return;
+      state.clock = Math.max(state.clock, Number(message.timestamp));
+      const { frame } = decoded;
+      const camera = this.#camera(state, partition, frame.cameraId);
+      const receivedAt = performance.now();
+      if (live) {
+        camera.health.frameReceived(receivedAt, Date.now() - frame.ts / 1000);
+        this.metrics.frames.inc({ camera: frame.cameraId });
+      }
+      const tracked: TrackedFrame = { seq: frame.seq, frame, offset, gray: toGray(frame), receivedAt };
+      this.#tracked.set(frame, tracked);
+      clips.push(...camera.push(tracked, state.clock, pairs).clips);
+      for (const other of state.cameras.values()) if (other !== camera) clips.push(...other.poll(state.clock, pairs).clips);
+    };
+    for (const message of replay) feed(message, false);
+    // Transport faults seen while replaying were counted before the restart.
+    for (const camera of state.cameras.values()) state.reported.set(camera.cameraId, { ...camera.reorderCounts });
+    for (const message of messages) feed(message, true);
+
+    await this.#align(pairs, state);
+    const records = await this.#inspect(clips, champion, state);
+    const cursor = this.#cursor(partition, state, Number(messages[messages.length - 1].offset) + 1);
+    await this.#store(records, cursor, this.#healthRows(state));
+    state.nextOffset = Number(messages[messages.length - 1].offset) + 1;
+    this.#reportCounts(state);
+    return rejected;
+  }
+
+  #emptyState(cursor: PartitionCursor | undefined, clipLength: number): PartitionState {
+    return {
+      cameras: new Map(),
+      resumeSeqs: new Map(cursor?.cameras.map((c) => [c.cameraId, c.resumeSeq]) ?? []),
+      clock: 0,
+      nextOffset: -1,
+      clipLength,
+      reported: new Map(),
+      snapshotAt: new Map(),
+    };
+  }
+
+  #camera(state: PartitionState, partition: number, cameraId: string): CameraStream {
+    let camera = state.cameras.get(cameraId);
+    if (camera === undefined) {
+      const { reorderSize, reorderMaxWaitMs, clipStride, maxMissing } = this.options;
+      camera = new CameraStream(
+        cameraId,
+        partition,
+        {
+          reorder: { size: reorderSize, maxWaitMs: reorderMaxWaitMs },
+          clip: { length: state.clipLength, stride: Math.min(clipStride, state.clipLength), maxMissing: Math.min(maxMissing, state.clipLength - 1) },
+        },
+        state.resumeSeqs.get(cameraId),
+      );
+      state.cameras.set(cameraId, camera);
+      state.resumeSeqs.delete(cameraId);
+    }
+    return camera;
+  }
+
+  /** Each released frame against the one before it, all cameras in one call per frame size. */
+  async #align(pairs: [TrackedFrame, TrackedFrame][], state: PartitionState): Promise<void> {
+    if (pairs.length === 0) return;
+    const shifts = await alignPairs(pairs.map(([previous, item]) => ({ reference: previous.gray, frame: item.gray, width: item.frame.width, height: item.frame.height })));
+    pairs.forEach(([, item], i) => {
+      this.#shifts.set(item.frame, shifts[i]);
+      const camera = state.cameras.get(item.frame.cameraId);
+      camera?.health.setAlignmentConfidence(shifts[i].confidence);
+      this.metrics.alignmentConfidence.set({ camera: item.frame.cameraId }, shifts[i].confidence);
+    });
+  }
+
+  async #inspect(clips: Clip[], model: InspectorModel, state: PartitionState): Promise<InspectionRecord[]> {
+    const { manifest } = model;
+    const servable = clips.filter((clip) => {
+      if (clip.width >= manifest.inputWidth && clip.height >= manifest.inputHeight) return true;
+      this.metrics.unservable.inc({ camera: clip.cameraId });
+      state.cameras.get(clip.cameraId)?.health.framesDropped(clip.frames.length);
+      return false;
+    });
+    const prepared = servable.map((clip) => {
+      const alignment = clipAlignment(clip, (index) => {
+        const shift = this.#shifts.get(clip.frames[index]);
+        if (shift === undefined) throw new Error(`clip ${clip.cameraId}/${clip.seqStart}..${clip.seqEnd}: frame ${index} was never aligned`);
+        return shift;
+      });
+      const grays = clip.frames.map((frame) => this.#trackedOf(frame).gray);
+      const input = clipInput(grays, alignment.offsets, clip.width, clip.height, manifest.inputWidth, manifest.inputHeight);
+      return { clip, alignment, output: this.#batcher.submit({ model, input }) };
+    });
+    const records: InspectionRecord[] = [];
+    for (const { clip, alignment, output } of prepared) {
+      const { logits, heatmap } = await output;
+      const verdict = clipVerdict(logits, heatmap, manifest, clip.width, clip.height);
+      const last = this.#trackedOf(clip.frames[clip.frames.length - 1]);
+      const message: InspectionResultMessage = {
+        cameraId: clip.cameraId,
+        lineId: clip.lineId,
+        seqStart: clip.seqStart,
+        seqEnd: clip.seqEnd,
+        tsStart: clip.tsStart,
+        tsEnd: clip.tsEnd,
+        verdict: verdict.verdict,
+        defectClass: verdict.defectClass,
+        score: verdict.score,
+        bbox: verdict.bbox,
+        modelVersion: String(model.version),
+        latencyMs: 0,
+        threshold: manifest.defectThreshold,
+        modelName: model.name,
+        missingFrames: clip.missing.length,
+        alignmentConfidence: alignment.confidence,
+        processedAt: '',
+      };
+      records.push({
+        message,
+        classScores: verdict.classScores,
+        alignDx: alignment.dx,
+        alignDy: alignment.dy,
+        images: verdict.verdict === 'DEFECT' ? defectImages(last.gray, clip.width, clip.height, verdict.bbox, heatmap, manifest.heatWidth, manifest.heatHeight) : null,
+      });
+      // Latency runs from the clip's last frame reaching the service to its verdict being stored.
+      this.#receivedAt.set(message, last.receivedAt);
+    }
+    return records;
+  }
+
+  readonly #receivedAt = new WeakMap<InspectionResultMessage, number>();
+
+  #trackedOf(frame: Frame): TrackedFrame {
+    const tracked = this.#tracked.get(frame);
+    if (tracked === undefined) throw new Error(`frame ${frame.cameraId}/${frame.seq} is not tracked`);
+    return tracked;
+  }
+
+  #cursor(partition: number, state: PartitionState, nextOffset: number): PartitionCursor {
+    let resumeOffset = nextOffset;
+    const cameras: PartitionCursor['cameras'] = [];
+    for (const camera of state.cameras.values()) {
+      const lowest = camera.lowestOffset();
+      if (lowest !== undefined) resumeOffset = Math.min(resumeOffset, lowest);
+      if (camera.resumeSeq !== undefined) cameras.push({ cameraId: camera.cameraId, resumeSeq: camera.resumeSeq });
+    }
+    // Cameras known from the stored cursor but not seen since keep their resume seq.
+    for (const [cameraId, resumeSeq] of state.resumeSeqs) cameras.push({ cameraId, resumeSeq });
+    return { partition, resumeOffset, cameras };
+  }
+
+  async #store(records: InspectionRecord[], cursor: PartitionCursor, health: HealthRow[]): Promise<void> {
+    const messages = records.map((record) => record.message);
+    this.outbox.claim(messages);
+    let saved: Awaited<ReturnType<InspectionRepository['saveBatch']>>;
+    const storedAt = performance.now();
+    const processedAt = new Date().toISOString();
+    for (const message of messages) {
+      message.latencyMs = Math.max(0, Math.round((storedAt - (this.#receivedAt.get(message) ?? storedAt)) * 1000) / 1000);
+      message.processedAt = processedAt;
+    }
+    try {
+      saved = await this.repository.saveBatch(records, [cursor], health);
+    } catch (error) {
+      this.outbox.release(messages);
+      throw error;
+    }
+    if (saved.some((s) => !s.inserted && !s.published)) this.outbox.expectRecovery();
+    const fresh = records.flatMap((record, i) => (saved[i].inserted ? [{ id: saved[i].id, message: record.message }] : []));
+    this.outbox.release(records.filter((_, i) => !saved[i].inserted).map((record) => record.message));
+    await this.outbox.publish(fresh);
+    const publishedAt = performance.now();
+    for (const { message } of fresh) {
+      this.metrics.clips.inc({ verdict: message.verdict });
+      this.metrics.clipLatency.observe((publishedAt - (this.#receivedAt.get(message) ?? publishedAt)) / 1000);
+    }
+  }
+
+  #healthRows(state: PartitionState): HealthRow[] {
+    const now = performance.now();
+    const rows: HealthRow[] = [];
+    for (const camera of state.cameras.values()) {
+      const snapshot = camera.health.snapshot(now, camera.reorderCounts);
+      this.metrics.fps.set({ camera: camera.cameraId }, snapshot.fps);
+      const last = state.snapshotAt.get(camera.cameraId);
+      if (last !== undefined && now - last < this.options.healthSnapshotMs) continue;
+      state.snapshotAt.set(camera.cameraId, now);
+      rows.push({ ...snapshot, lineId: camera.lineId });
+    }
+    return rows;
+  }
+
+  #reportCounts(state: PartitionState): void {
+    for (const camera of state.cameras.values()) {
+      const counts = camera.reorderCounts;
+      const before = state.reported.get(camera.cameraId) ?? { released: 0, duplicates: 0, late: 0, gaps: 0, resyncs: 0 };
+      const labels = { camera: camera.cameraId };
+      this.metrics.gaps.inc(labels, counts.gaps - before.gaps);
+      this.metrics.duplicates.inc(labels, counts.duplicates - before.duplicates);
+      this.metrics.late.inc(labels, counts.late - before.late);
+      state.reported.set(camera.cameraId, { ...counts });
+    }
+  }
+}
+
+/** One model run per version present in the batch: [N, 1, L, H, W] scaled by 1/255, as trained. */
+async function runClips(jobs: ClipJob[]): Promise<ClipOutput[]> {
+  const outputs: ClipOutput[] = new Array(jobs.length);
+  const byModel = new Map<InspectorModel, number[]>();
+  jobs.forEach((job, i) => byModel.set(job.model, [...(byModel.get(job.model) ?? []), i]));
+  for (const [model, indices] of byModel) {
+    const { frames, inputHeight, inputWidth, classes, heatWidth, heatHeight } = model.manifest;
+    const size = frames * inputHeight * inputWidth;
+    const data = new Float32Array(indices.length * size);
+    indices.forEach((index, k) => {
+      const input = jobs[index].input;
+      for (let p = 0; p < size; p++) data[k * size + p] = input[p] / 255;
+    });
+    const out = await model.session.run({ clip: new Tensor('float32', data, [indices.length, 1, frames, inputHeight, inputWidth]) });
+    const logits = out.logits.data as Float32Array;
+    const heatmaps = out.heatmap.data as Float32Array;
+    const heat = heatWidth * heatHeight;
+    indices.forEach((index, k) => {
+      outputs[index] = { logits: logits.slice(k * classes.length, (k + 1) * classes.length), heatmap: heatmaps.slice(k * heat, (k + 1) * heat) };
+    });
+  }
+  return outputs;
+}
