@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Topic } from '@vigil/contracts';
 import { PlatformModule, SERVICE_ROLES } from '@vigil/platform';
 import { Logger } from 'pino';
 
 import { DefectInspectorEnv } from './config/env';
+import { InspectionModule } from './modules/inspection/inspection.module';
 
 /**
  * The defect-inspector service. Domain modules join here with their entities and the topics they consume;
@@ -13,7 +15,10 @@ export class DefectInspectorModule {
   static forRoot(env: DefectInspectorEnv, logger: Logger): DynamicModule {
     return {
       module: DefectInspectorModule,
-      imports: [PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [], entities: [], schema: 'defect', roles: SERVICE_ROLES.defect })],
+      imports: [
+        PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [Topic.CameraFrames], entities: [], schema: 'defect', roles: SERVICE_ROLES.defect }),
+        InspectionModule.forRoot(env),
+      ],
     };
   }
 }
