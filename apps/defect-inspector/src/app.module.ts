@@ -5,6 +5,7 @@ import { Logger } from 'pino';
 
 import { DefectInspectorEnv } from './config/env';
 import { InspectionModule } from './modules/inspection/inspection.module';
+import { QualityModule } from './modules/quality/quality.module';
 
 /**
  * The defect-inspector service. Domain modules join here with their entities and the topics they consume;
@@ -18,6 +19,7 @@ export class DefectInspectorModule {
       imports: [
         PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [Topic.CameraFrames], entities: [], schema: 'defect', roles: SERVICE_ROLES.defect }),
         InspectionModule.forRoot(env),
+        QualityModule,
       ],
     };
   }
