@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // native.bench.js (`npm run bench:native`): per op, CPU-twin time and throughput on this machine
 // and, where `backends()` has cuda, GPU frames/s (end to end from JS, and kernels only by CUDA
-// events) with achieved DRAM bandwidth against the device's peak. Every GPU configuration is checked
-// against the CPU twin before it is timed. Writes the `native` section of docs/benchmarks.md.
+// events) with achieved DRAM bandwidth against the device's peak; for the risk sequence model, rows/s of
+// the CPU twin against ONNX Runtime on the same file (and of the CUDA kernel). Every GPU configuration
+// is checked against the CPU twin, and the twin against ORT, before it is timed. Writes the `native`
+// section of docs/benchmarks.md.
 //
 //   npm run bench:native [-- --quick]     (--quick: fewer repetitions, for a smoke run)
 //
 // Needs the compiled package (npm run build -w @vigil/native-gpu) and @vigil/platform's dist.
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 
-const { alignFrames, backends, deviceInfo, windowAggregates } = require('../dist');
+const { alignFrames, backends, deviceInfo, loadSequenceModel, windowAggregates } = require('../dist');
 const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
 
 const QUICK = process.argv.includes('--quick');
@@ -145,12 +148,73 @@ async function benchWindowAgg(hasCuda) {
   return rows;
 }
 
+// The encoder's layout: `real` trailing real steps (validity channel 0 = 1), zero padding in front.
+function sequenceRows(count, realSteps, seed) {
+  const random = rng(seed);
+  const [K, D] = [16, 26];
+  const out = new Float32Array(count * K * D);
+  for (let r = 0; r < count; r++) {
+    const real = realSteps === 'mixed' ? 1 + Math.floor(random() * K) : realSteps;
+    for (let t = K - real; t < K; t++) {
+      const at = (r * K + t) * D;
+      out[at] = 1;
+      for (let c = 1; c < D; c++) out[at + c] = (random() * 2 - 1) * (c % 3 === 0 ? 4 : 1);
+    }
+  }
+  return out;
+}
+
+function maxLogitDiff(a, b) {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+// The whole sequence model (models/risk/1/sequence.onnx): CPU twin vs ONNX Runtime (CPU EP, default
+// session options) from JS, and the CUDA kernel where present; each is checked against ORT / the twin
+// (|Δlogit| <= 1e-4) before it is timed.
+async function benchSequenceModel(hasCuda) {
+  const ort = require('onnxruntime-node');
+  const bytes = fs.readFileSync(path.resolve(__dirname, '../../../models/risk/1/sequence.onnx'));
+  const model = await loadSequenceModel(bytes);
+  const session = await ort.InferenceSession.create(bytes);
+  const runOrt = async (x) => (await session.run({ sequence: new ort.Tensor('float32', x, [x.length / 416, 16, 26]) })).logit.data;
+  const rows = [];
+  for (const [label, realSteps] of [['16 (all)', 16], ['1–16 (uniform)', 'mixed']]) {
+    for (const batch of [1, 64, 1024, ...(hasCuda ? [65_536] : [])]) {
+      const x = sequenceRows(batch, realSteps, batch);
+      const reference = await runOrt(x);
+      const twin = await model.run(x, { backend: 'cpu' });
+      const diff = maxLogitDiff(twin.logit, reference);
+      if (diff > 1e-4) throw new Error(`sequence model batch ${batch}: the twin differs from ORT by ${diff}`);
+      const reps = QUICK ? 20 : batch === 1 ? 2000 : batch === 64 ? 300 : 40;
+      const budget = QUICK ? 0.3 : 1.5;
+      const cpuSeconds = batch > 1024 ? null : await time(() => model.run(x, { backend: 'cpu' }), reps, budget);
+      const ortSeconds = batch > 1024 ? null : await time(() => runOrt(x), reps, budget);
+      let gpu = '';
+      if (hasCuda) {
+        const cuda = await model.run(x, { backend: 'cuda' });
+        const gpuDiff = maxLogitDiff(cuda.logit, twin.logit);
+        if (gpuDiff > 1e-4) throw new Error(`sequence model batch ${batch}: cuda differs from the twin by ${gpuDiff}`);
+        gpu = fmt(batch / (await time(() => model.run(x, { backend: 'cuda' }), reps, budget)), 0);
+      }
+      const rate = (seconds) => (seconds === null ? '' : fmt(batch / seconds, 0));
+      const ratio = cpuSeconds === null ? '' : `${fmt(ortSeconds / cpuSeconds, 2)}×`;
+      rows.push(`| ${label} | ${batch.toLocaleString('en-US')} | ${rate(cpuSeconds)} | ${rate(ortSeconds)} | ${ratio} | ${fmt(diff * 1e6, 1)} | ${hasCuda ? gpu : 'n/a'} |`);
+    }
+  }
+  model.release();
+  await session.release();
+  return rows;
+}
+
 (async () => {
   const hasCuda = backends().includes('cuda');
   const device = hasCuda ? deviceInfo()[0] : undefined;
   const peak = device ? device.peakMemoryBandwidthBytesPerSecond : 0;
   const windowRows = await benchWindowAgg(hasCuda);
   const { cpuRows, gpuRows } = await benchAlign(hasCuda, peak);
+  const sequenceRows = await benchSequenceModel(hasCuda);
   const body = [
     '### windowAggregates',
     '',
@@ -178,8 +242,17 @@ async function benchWindowAgg(hasCuda) {
           ...gpuRows,
         ].join('\n')
       : 'GPU: not measured here (backends() has no cuda on this machine). On a GPU machine without Node, `bash libs/native-gpu/dev/align_lab.sh` validates and times the kernels.',
+    '',
+    '### sequence model (models/risk/1/sequence.onnx)',
+    '',
+    'Rows [16 steps × 26 channels] scored per second from JS (validation and marshalling included), median call. CPU twin: all threads; ORT: onnxruntime-node CPU, default session options, same file. ' +
+      'The twin computes only real steps (padding is exact zero weight), so its rate depends on the real-step mix; ORT always computes all 16. Δlogit = max |twin − ORT| over the batch.',
+    '',
+    '| real steps | batch | twin rows/s | ORT rows/s | twin / ORT | Δlogit (1e-6) | CUDA rows/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...sequenceRows,
   ].join('\n');
-  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates and alignFrames', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
+  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates, alignFrames and the sequence model', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
   console.log(body);
   console.log(`\nwritten to ${DOC} (section native)`);
 })().catch((error) => {

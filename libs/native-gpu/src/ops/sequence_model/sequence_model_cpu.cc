@@ -33,7 +33,11 @@ namespace vigil::sequence_model {
 namespace {
 
 constexpr int kTile = 32;         // output columns per register tile
+constexpr int kChunk = 16;        // attention: keys or head columns per register chunk
 constexpr int kRowsPerTask = 16;  // rows a thread takes at a time
+// A thread is only worth starting for this many rows (~2 ms of work): below it, starting one costs
+// more than it saves, most of all on a loaded machine.
+constexpr int64_t kRowsPerThread = 128;
 
 // y[s][j] = (Σ_i x[s][i]·W[i][j] + bias[j]) for s < rows, then ReLU when kRelu. x rows at stride
 // x_stride, W [k][n], y rows at stride n.
@@ -97,8 +101,9 @@ struct Scratch {
     x.resize(K * m.channels);
     h.resize(K * d);
     qkv.resize(K * 3 * d);
-    kt.resize(static_cast<size_t>(m.head_dim()) * K);
-    p.resize(K);
+    const size_t padded = (K + kChunk - 1) / kChunk * kChunk;
+    kt.resize(static_cast<size_t>(m.head_dim()) * padded);
+    p.resize(padded);
     ctx.resize(K * d);
     tmp.resize(K * d);
     r1.resize(K * d);
@@ -139,29 +144,44 @@ VG_SEQ_CLONES float ForwardRow(const Model& model, const float* row, Scratch& w)
   }
   // q | k | v.
   Linear<false>(w.h.data(), d, n, d, wt + l.w_qkv, wt + l.b_qkv, d3, w.qkv.data());
-  // Attention per head: kᵀ [dh][n] so a score row is a sum of contiguous axpys.
+  // Attention per head, in register chunks of kChunk: a score row is Σ_c q[c]·kᵀ[c][t0..t0+16)
+  // (kᵀ [dh][padded n], zero columns past n), a context chunk Σ_t p[t]·v[t][c0..c0+16).
+  const int padded = (n + kChunk - 1) / kChunk * kChunk;
   for (int head = 0; head < m.heads; ++head) {
     const int off = head * dh;
-    for (int t = 0; t < n; ++t) {
-      for (int c = 0; c < dh; ++c) w.kt[c * n + t] = w.qkv[t * d3 + d + off + c];
+    for (int c = 0; c < dh; ++c) {
+      float* kc = w.kt.data() + c * padded;
+      for (int t = 0; t < n; ++t) kc[t] = w.qkv[t * d3 + d + off + c];
+      std::fill(kc + n, kc + padded, 0.0f);
     }
     for (int s = 0; s < n; ++s) {
       float* p = w.p.data();
       const float* q = w.qkv.data() + s * d3 + off;
-      std::fill(p, p + n, 0.0f);
-      for (int c = 0; c < dh; ++c) {
-        const float qc = q[c];
-        const float* kc = w.kt.data() + c * n;
-        for (int t = 0; t < n; ++t) p[t] += qc * kc[t];
+      for (int t0 = 0; t0 < padded; t0 += kChunk) {
+        float acc[kChunk] = {};
+        for (int c = 0; c < dh; ++c) {
+          const float qc = q[c];
+          const float* kc = w.kt.data() + c * padded + t0;
+          for (int j = 0; j < kChunk; ++j) acc[j] += qc * kc[j];
+        }
+        for (int j = 0; j < kChunk; ++j) p[t0 + j] = acc[j] * scale;
       }
-      for (int t = 0; t < n; ++t) p[t] *= scale;
       device::Softmax(p, n);
       float* ctx = w.ctx.data() + s * d + off;
-      std::fill(ctx, ctx + dh, 0.0f);
-      for (int t = 0; t < n; ++t) {
-        const float pt = p[t];
-        const float* v = w.qkv.data() + t * d3 + 2 * d + off;
-        for (int c = 0; c < dh; ++c) ctx[c] += pt * v[c];
+      int c0 = 0;
+      for (; c0 + kChunk <= dh; c0 += kChunk) {
+        float acc[kChunk] = {};
+        for (int t = 0; t < n; ++t) {
+          const float pt = p[t];
+          const float* v = w.qkv.data() + t * d3 + 2 * d + off + c0;
+          for (int j = 0; j < kChunk; ++j) acc[j] += pt * v[j];
+        }
+        std::copy(acc, acc + kChunk, ctx + c0);
+      }
+      for (int c = c0; c < dh; ++c) {  // head widths that are not multiples of kChunk
+        float acc = 0.0f;
+        for (int t = 0; t < n; ++t) acc += p[t] * w.qkv[t * d3 + 2 * d + off + c];
+        ctx[c] = acc;
       }
     }
   }
@@ -190,9 +210,11 @@ VG_SEQ_CLONES float ForwardRow(const Model& model, const float* row, Scratch& w)
 
 Status SequenceModelCpu(const Model& model, const Params& p, const Outputs& out) {
   const int64_t tasks = (p.rows + kRowsPerTask - 1) / kRowsPerTask;
-  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads =
-      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(p.threads > 0 ? p.threads : hardware, tasks)));
+  // hardware_concurrency() reads /sys on every call: once per process is enough.
+  static const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int64_t wanted = p.threads > 0 ? p.threads
+                                       : std::min<int64_t>(hardware, (p.rows + kRowsPerThread - 1) / kRowsPerThread);
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min(wanted, tasks)));
   const size_t row_size = static_cast<size_t>(model.dims.row_size());
   std::atomic<int64_t> next{0};
   std::exception_ptr error;
