@@ -96,7 +96,13 @@ export class InspectionPipeline implements OnApplicationShutdown {
   async process(messages: InboundMessage[]): Promise<RejectedMessage[]> {
     if (messages.length === 0) return [];
     const partition = messages[0].partition;
-    const lease = this.model.acquire();
+    let lease = this.model.acquire();
+    if (lease.champion === undefined) {
+      // The first batch can come before the slot loaded the champion, or just after the seed.
+      lease.release();
+      await this.model.refresh();
+      lease = this.model.acquire();
+    }
     try {
       const champion = lease.champion;
       if (champion === undefined) throw new Error(`no ${Topic.CameraFrames} can be inspected: the inspector model has no champion (run the model seed)`);

@@ -1,0 +1,162 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TOPIC_SPECS, Topic } from '@vigil/contracts';
+import { ModelRegistry, pgDatabase } from '@vigil/core-ml';
+import { createTestDatabase, DevKafka, TestDatabase } from '@vigil/devstack';
+import { migrateUp } from '@vigil/migrations';
+import { loadEnv, MetricsService } from '@vigil/platform';
+import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
+import { Client, Pool } from 'pg';
+import pino from 'pino';
+
+// The model seed `npm start` runs (core-ml does not export it from its index).
+import { seedShippedModels } from '../../../libs/core-ml/src/registry/seed-shipped-models';
+import { DefectInspectorModule } from '../src/app.module';
+import { DefectInspectorEnv } from '../src/config/env';
+
+export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+export const GROUP_ID = 'defect-inspector';
+
+export interface ReadMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * defect-inspector in-process against the real local Postgres and the development broker, with the
+ * repository's shipped models registered by the model seed (as `npm start` does).
+ */
+export class InspectionHarness {
+  readonly client: Kafka;
+  private producer?: Producer;
+  app?: INestApplication;
+
+  private constructor(
+    readonly kafka: DevKafka,
+    readonly database: TestDatabase,
+    readonly db: Client,
+  ) {
+    this.client = new Kafka({ brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+  }
+
+  static async start(): Promise<InspectionHarness> {
+    const kafka = await DevKafka.start({ brokers: 1, topics: [...TOPIC_SPECS] });
+    const database = await createTestDatabase('defect');
+    await migrateUp({ url: database.url });
+    const pool = new Pool({ connectionString: database.url, max: 2 });
+    try {
+      await seedShippedModels(new ModelRegistry({ db: pgDatabase(pool) }), { username: 'test' });
+    } finally {
+      await pool.end();
+    }
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    return new InspectionHarness(kafka, database, db);
+  }
+
+  async startApp(): Promise<INestApplication> {
+    const env = loadEnv(DefectInspectorEnv, { DATABASE_URL: this.database.url, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_GROUP_ID: GROUP_ID });
+    const moduleRef = await Test.createTestingModule({ imports: [DefectInspectorModule.forRoot(env, pino({ level: 'silent' }))] }).compile();
+    this.app = moduleRef.createNestApplication({ logger: false });
+    await this.app.init();
+    return this.app;
+  }
+
+  async stopApp(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  /** A metric of the running app, summed over its label sets matching `labels`. */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const metric = this.app?.get(MetricsService).registry.getSingleMetric(name);
+    if (metric === undefined) throw new Error(`no metric ${name}`);
+    const { values } = await metric.get();
+    return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+  }
+
+  async send(messages: Message[]): Promise<void> {
+    if (this.producer === undefined) {
+      this.producer = this.client.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
+      await this.producer.connect();
+    }
+    // In send order, in batches the broker takes (frames are ~19 KB).
+    for (let start = 0; start < messages.length; start += 40) await this.producer.send({ topic: Topic.CameraFrames, messages: messages.slice(start, start + 40) });
+  }
+
+  /** Waits until `sql` (a count) reaches `count`. */
+  async waitForCount(sql: string, count: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await this.db.query<{ n: number }>(sql);
+      if (rows[0].n >= count) return;
+      if (Date.now() > deadline) throw new Error(`waited for ${count}, got ${rows[0].n}: ${sql}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Waits until the service's group has committed every camera.frames message. */
+  async caughtUp(timeoutMs = 60_000): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const ends = await admin.fetchTopicOffsets(Topic.CameraFrames);
+        const [committed] = await admin.fetchOffsets({ groupId: GROUP_ID, topics: [Topic.CameraFrames] });
+        const behind = ends.filter((end) => {
+          const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          return BigInt(end.high) > BigInt(end.low) && BigInt(at) < BigInt(end.high);
+        });
+        if (behind.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`camera.frames partitions ${behind.map((b) => b.partition).join(', ')} are not consumed`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Moves the (stopped) service's group back to the start of camera.frames. */
+  async rewindGroup(): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      await admin.resetOffsets({ groupId: GROUP_ID, topic: Topic.CameraFrames, earliest: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Every message of a topic from its start, once `count` have arrived and a moment more. */
+  async readTopic(topic: string, count: number, timeoutMs = 60_000): Promise<ReadMessage[]> {
+    const consumer = this.client.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
+    const received: ReadMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push({
+          key: message.key?.toString() ?? '',
+          value: message.value ?? Buffer.alloc(0),
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+        });
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // A moment more, so a duplicate arriving just after the count would be seen too.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await consumer.disconnect();
+    return received;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.producer?.disconnect();
+    await this.db.end();
+    await this.kafka.stop();
+    await this.database.drop();
+  }
+}
