@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { decodePng } from '@vigil/contracts';
 import { createTestDatabase, TestDatabase } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
-import { createUser, loadEnv, PasswordHasher } from '@vigil/platform';
+import { createUser, listAppRoutes, loadEnv, PasswordHasher, SERVICE_ROLES, walkRoutes } from '@vigil/platform';
 import { Client } from 'pg';
 import pino from 'pino';
 
@@ -109,6 +109,24 @@ describe('the quality engineers’ API', () => {
     await app?.close();
     await db?.end();
     await database?.drop();
+  });
+
+  it('answers each of its routes 401 without a token and 403 below the role it needs', async () => {
+    const routes = listAppRoutes(app).filter((route) => /^\/(inspections|gallery|yield|spc|cameras)/.test(route.path));
+
+    const walk = await walkRoutes({ baseUrl, routes, serviceRoles: SERVICE_ROLES.defect, tokens, expectedPublic: [] });
+
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'GET /cameras/health',
+      'GET /gallery',
+      'GET /inspections',
+      'GET /inspections/:id',
+      'GET /inspections/:id/image',
+      'GET /spc/p-chart',
+      'GET /yield',
+      'POST /inspections/:id/relabel',
+    ]);
+    expect(walk.violations).toEqual([]);
   });
 
   it('lists inspections newest first, filtered by line, camera, class, verdict, model version and time', async () => {
