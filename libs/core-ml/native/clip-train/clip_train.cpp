@@ -9,20 +9,29 @@
 // --labels [N] uint8 class indices (0 = OK), --heatmaps [N, h, w] float32 localisation targets in [0, 1],
 // optional --eval [M, L, H, W] uint8 clips whose outputs are written for verification.
 //
-// Model (--model clip; --model frame is the same network in 2-D on the clip's last frame alone):
+// Model (--model clip; --model frame is the same network on the clip's last frame alone):
 //   x      = clip / 255                                                   [N, 1, L, H, W]
-//   stem   = 3 × (Conv3d without bias → BatchNorm → ReLU):
-//            conv1 1→c1  kernel (3,4,4) stride (1,2,2) pad (1,1,1)        [N, c1, L, H/2, W/2]
-//            conv2 c1→c2 kernel (3,3,3) stride (1,2,2) pad 1              [N, c2, L, H/4, W/4]
-//            conv3 c2→d  kernel (3,3,3) stride (2,2,2) pad 1              [N, d, ⌈L/2⌉, H/8, W/8]
-//            (frame: kernels (4,4), (3,3), (3,3), strides 2, the same pads, no time axis)
-//   tokens = mean over time, one token per cell of the H/8 × W/8 grid, + pos   [N, S, d]
+//   conv1  = Conv3d 1→c1 kernel (3,4,4) stride (1,2,2) pad (0,1,1), no bias → BatchNorm → ReLU
+//            [N, c1, L−2, H/2, W/2]: stride 1 and no zero padding in time, so every output sees
+//            three real frames and can respond to their differences (flicker, motion)
+//   f      = concat(mean over time, max over time) of conv1               [N, 2·c1, H/2, W/2]
+//            (the mean keeps static marks with the noise averaged out, the max keeps what happens
+//            on only some frames, which a mean would erase)
+//            (frame: conv1 is Conv2d (4,4) stride 2 pad 1 on the last frame, f = conv1, c1 channels)
+//   stem   = 2 × (Conv2d without bias → BatchNorm → ReLU) on f:
+//            conv2 →c2 kernel (3,3) stride 2 pad 1                        [N, c2, H/4, W/4]
+//            conv3 c2→d kernel (3,3) stride 2 pad 1                       [N, d, H/8, W/8]
+//   tokens = one per cell of the H/8 × W/8 grid, + pos                    [N, S, d]
 //   B × pre-norm Transformer encoder layers (matrices stored [in, out]):
 //            t = t + MHA(LN(t)) · out;   t = t + relu(LN(t) · ffn1 + b) · ffn2 + b
 //   t      = LN(t; final)
-//   logits = mean_S(t) · cls_weight + cls_bias                            [N, C]
-//   heatmap= sigmoid(t · heat_weight + heat_bias), each token's u×u values placed as the u×u cells
-//            under it (pixel shuffle)                                     [N, H/8·u, W/8·u]
+//   logits = concat(mean_S(t), max_S(t)) · cls_weight + cls_bias          [N, C]
+//            (the max lets one token holding a small defect decide; a mean dilutes it 64-fold)
+//   heatmap= a small decoder at the H/2 × W/2 grid of f (so u must be 4):
+//            g = t · heat_weight + heat_bias, each token's u·u·k values placed as the u×u cells under
+//                it, k = 8 channels per cell (pixel shuffle)               [N, k, H/2, W/2]
+//            sigmoid(Conv(Relu(Conv(concat(g, f), head1 3×3 pad 1 → 16)), head2 1×1 → 1))
+//            (the tokens say where a defect is, f's full-resolution features where its edges are)
 // Loss: cross-entropy on the logits + --heat-weight × BCE-with-logits of the heatmap (--heat-pos-weight
 // on its positive part). Adam with a cosine learning-rate decay; no dropout, so a fixed seed and thread
 // count give the same weights every run.
@@ -53,6 +62,7 @@ namespace {
 constexpr double kBnEpsilon = 1e-5;
 constexpr double kBnMomentum = 0.1;
 constexpr double kLnEpsilon = 1e-5;
+constexpr int64_t kHeatChannels = 8, kHeadChannels = 16;
 
 struct Options {
   std::string model = "clip", data, labels, heatmaps, eval, out;
@@ -146,6 +156,8 @@ Options parse(int argc, char** argv) {
   if (o.model != "clip" && o.model != "frame") throw UsageError("--model must be clip or frame, got '" + o.model + "'");
   if (o.height % 8 != 0 || o.width % 8 != 0) throw UsageError("--height and --width must be multiples of 8 (three stride-2 convolutions)");
   if (o.d_model % o.heads != 0) throw UsageError("--d-model must be a multiple of --heads");
+  if (o.upscale != 4) throw UsageError("--upscale must be 4: the heatmap's skip path reads conv1's H/2 x W/2 grid");
+  if (o.model == "clip" && o.frames < 3) throw UsageError("--frames must be >= 3 for the clip model (conv1 spans 3 frames)");
   return o;
 }
 
@@ -177,9 +189,10 @@ class ClipModel : public torch::nn::Module {
   explicit ClipModel(const Options& o)
       : temporal_(o.model == "clip"), d_(o.d_model), heads_(o.heads), layers_(o.layers), upscale_(o.upscale),
         grid_h_(o.height / 8), grid_w_(o.width / 8) {
-    conv("conv1", 1, o.c1, 4);
-    conv("conv2", o.c1, o.c2, 3);
-    conv("conv3", o.c2, o.d_model, 3);
+    const int64_t pooled = temporal_ ? 2 * o.c1 : o.c1;
+    conv("conv1", 1, o.c1, 4, temporal_);
+    conv("conv2", pooled, o.c2, 3, false);
+    conv("conv3", o.c2, o.d_model, 3, false);
     const int64_t d = o.d_model, tokens = grid_h_ * grid_w_;
     register_parameter("pos", torch::randn({tokens, d}) * 0.02);
     for (int64_t l = 0; l < o.layers; ++l) {
@@ -191,18 +204,20 @@ class ClipModel : public torch::nn::Module {
       matrix(p + "ffn_2_weight", o.ffn, d), zeros(p + "ffn_2_bias", d);
     }
     ones("final_ln_weight", d), zeros("final_ln_bias", d);
-    matrix("cls_weight", d, o.classes), zeros("cls_bias", o.classes);
-    matrix("heat_weight", d, o.upscale * o.upscale);
+    matrix("cls_weight", 2 * d, o.classes), zeros("cls_bias", o.classes);
+    matrix("heat_weight", d, o.upscale * o.upscale * kHeatChannels), zeros("heat_bias", o.upscale * o.upscale * kHeatChannels);
+    head("head1", kHeatChannels + pooled, kHeadChannels, 3);
+    head("head2", kHeadChannels, 1, 1);
     // Defects are rare per cell: start the heatmap near its base rate instead of at 0.5.
-    register_parameter("heat_bias", torch::full({o.upscale * o.upscale}, -4.0));
+    named_parameters(false)["head2_bias"].data().fill_(-4.0);
   }
 
   /** Class logits [N, C] and heatmap logits [N, h, w] of clips x [N, 1, L, H, W] (frame: [N, 1, H, W]). */
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x) {
-    auto h = block("conv1", x, 2, 1);
-    h = block("conv2", h, 2, 1);
-    h = block("conv3", h, 2, 2);
-    if (temporal_) h = h.mean(2);  // [N, d, gh, gw]
+    auto f = block("conv1", x, temporal_);
+    if (temporal_) f = torch::cat({f.mean(2), std::get<0>(f.max(2))}, 1);  // [N, 2·c1, H/2, W/2]
+    auto h = block("conv2", f, false);
+    h = block("conv3", h, false);  // [N, d, gh, gw]
     const int64_t n = h.size(0), s = grid_h_ * grid_w_, dh = d_ / heads_;
     auto t = h.flatten(2).transpose(1, 2) + p("pos");  // [N, S, d]
     for (int64_t l = 0; l < layers_; ++l) {
@@ -215,20 +230,23 @@ class ClipModel : public torch::nn::Module {
       t = t + linear(torch::relu(linear(ln(t, q + "ln2"), q + "ffn_1")), q + "ffn_2");
     }
     t = ln(t, "final_ln");
-    auto logits = linear(t.mean(1), "cls");
-    auto heat = linear(t, "heat")  // [N, S, u·u] → [N, gh, u, gw, u] → [N, gh·u, gw·u]
-                    .view({n, grid_h_, grid_w_, upscale_, upscale_})
-                    .permute({0, 1, 3, 2, 4})
-                    .reshape({n, grid_h_ * upscale_, grid_w_ * upscale_});
+    auto logits = linear(torch::cat({t.mean(1), std::get<0>(t.max(1))}, 1), "cls");
+    auto g = linear(t, "heat")  // [N, S, u·u·k] → [N, gh, gw, u, u, k] → [N, k, gh, u, gw, u] → [N, k, gh·u, gw·u]
+                 .view({n, grid_h_, grid_w_, upscale_, upscale_, kHeatChannels})
+                 .permute({0, 5, 1, 3, 2, 4})
+                 .reshape({n, kHeatChannels, grid_h_ * upscale_, grid_w_ * upscale_});
+    auto heat = torch::relu(torch::conv2d(torch::cat({g, f}, 1), p("head1_weight"), p("head1_bias"), 1, 1));
+    heat = torch::conv2d(heat, p("head2_weight"), p("head2_bias")).squeeze(1);
     return {logits, heat};
   }
 
  private:
   torch::Tensor p(const std::string& name) { return named_parameters(false)[name]; }
 
-  void conv(const std::string& name, int64_t in, int64_t out, int64_t k) {
+  /** A bias-free conv (conv1 of the clip model in 3-D, time kernel 3) and its BatchNorm. */
+  void conv(const std::string& name, int64_t in, int64_t out, int64_t k, bool three_d) {
     std::vector<int64_t> shape = {out, in};
-    if (temporal_) shape.push_back(3);
+    if (three_d) shape.push_back(3);
     shape.push_back(k), shape.push_back(k);
     auto w = torch::empty(shape);
     torch::nn::init::kaiming_normal_(w, 0.0, torch::kFanOut, torch::kReLU);
@@ -238,14 +256,22 @@ class ClipModel : public torch::nn::Module {
     register_buffer(name + "_bn_var", torch::ones({out}));
   }
 
-  torch::Tensor block(const std::string& name, const torch::Tensor& x, int64_t spatial_stride, int64_t time_stride) {
+  /** Conv (spatial stride 2, pad 1; in 3-D time stride 1, no time pad) → BatchNorm → ReLU. */
+  torch::Tensor block(const std::string& name, const torch::Tensor& x, bool three_d) {
     auto w = p(name + "_weight");
-    auto y = temporal_ ? torch::conv3d(x, w, {}, {time_stride, spatial_stride, spatial_stride}, {1, 1, 1})
-                       : torch::conv2d(x, w, {}, {spatial_stride, spatial_stride}, {1, 1});
+    auto y = three_d ? torch::conv3d(x, w, {}, {1, 2, 2}, {0, 1, 1}) : torch::conv2d(x, w, {}, {2, 2}, {1, 1});
     auto buffers = named_buffers(false);
     y = torch::batch_norm(y, p(name + "_bn_weight"), p(name + "_bn_bias"), buffers[name + "_bn_mean"], buffers[name + "_bn_var"],
                           is_training(), kBnMomentum, kBnEpsilon, false);
     return torch::relu(y);
+  }
+
+  /** A conv with bias (the heatmap decoder), He-initialised. */
+  void head(const std::string& name, int64_t in, int64_t out, int64_t k) {
+    auto w = torch::empty({out, in, k, k});
+    torch::nn::init::kaiming_normal_(w, 0.0, torch::kFanIn, torch::kReLU);
+    register_parameter(name + "_weight", w);
+    zeros(name + "_bias", out);
   }
 
   torch::Tensor linear(const torch::Tensor& x, const std::string& name) { return torch::matmul(x, p(name + "_weight")) + p(name + "_bias"); }
@@ -284,7 +310,7 @@ void predict(ClipModel& model, const torch::Tensor& clips, bool temporal, const 
 
 void write_manifest(const Options& o, ClipModel& model, int64_t total_steps, double seconds, double final_loss) {
   std::ostringstream json;
-  json << "{\n  \"format\": \"clip-train/1\",\n";
+  json << "{\n  \"format\": \"clip-train/2\",\n";
   json << "  \"model\": {\"kind\": \"" << o.model << "\", \"frames\": " << o.frames << ", \"height\": " << o.height << ", \"width\": " << o.width
        << ", \"classes\": " << o.classes << ", \"c1\": " << o.c1 << ", \"c2\": " << o.c2 << ", \"dModel\": " << o.d_model << ", \"heads\": " << o.heads
        << ", \"ffn\": " << o.ffn << ", \"layers\": " << o.layers << ", \"upscale\": " << o.upscale << ", \"batchNormEpsilon\": " << kBnEpsilon

@@ -103,5 +103,8 @@ describe('clip model', () => {
     await expect(trainClipModel({ ...train, heatmaps: new Float32Array(3) }, params)).rejects.toThrow(/data\.heatmaps must be/);
     await expect(trainClipModel(train, { ...params, classes: 2 })).rejects.toThrow(/data\.labels\[\d+\] is 2/);
     await expect(trainClipModel(train, { ...params, binaryPath: '/nonexistent/clip-train' })).rejects.toThrow(ClipTrainerError);
+    await expect(trainClipModel(train, { ...params, upscale: 2 })).rejects.toThrow(/params\.upscale must be 4/);
+    const twoFrames = { ...train, clips: { ...train.clips, frames: 2, data: train.clips.data.subarray(0, (train.clips.data.length / L) * 2) } };
+    await expect(trainClipModel(twoFrames, { ...params, kind: 'clip' })).rejects.toThrow(/needs at least 3/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The defect clip model's weights as clip-train writes them (libs/core-ml/native/clip-train): a 3-layer
- * convolutional stem (3-D kernels for the clip model, 2-D for the single-frame baseline), each conv
- * followed by BatchNorm, then a pre-norm Transformer encoder over one token per cell of the H/8 × W/8
- * grid, a class head and a heatmap head. Conv weights are [out, in, (kt,) kh, kw] (ONNX's Conv layout);
- * every matrix is [in, out], the right operand of MatMul.
+ * convolutional stem, each conv followed by BatchNorm (the clip model's conv1 is 3-D over 3 frames,
+ * pooled by mean and max over time; the rest is 2-D), then a pre-norm Transformer encoder over one
+ * token per cell of the H/8 × W/8 grid, a class head over the mean and max token, and a heatmap
+ * decoder over the tokens and conv1's features. Conv weights are [out, in, (kt,) kh, kw] (ONNX's Conv
+ * layout); every matrix is [in, out], the right operand of MatMul.
  */
 
 /** `clip`: the 3D-CNN + Transformer over L frames; `frame`: the same network on the last frame alone. */
@@ -25,7 +26,7 @@ export interface ClipArchitecture {
   heads: number;
   ffn: number;
   layers: number;
-  /** Heatmap cells per token along each axis: the heatmap is (H/8·u) × (W/8·u). */
+  /** Heatmap cells per token along each axis: the heatmap is (H/8·u) × (W/8·u); 4, conv1's grid. */
   upscale: number;
 }
 
@@ -43,6 +44,16 @@ export interface ClipModelWeights {
 /** The trainer's constants. */
 export const CLIP_BATCH_NORM_EPSILON = 1e-5;
 export const CLIP_LAYER_NORM_EPSILON = 1e-5;
+/** Heatmap decoder widths: channels each token gives every cell under it, and head1's outputs. */
+export const CLIP_HEAT_CHANNELS = 8;
+export const CLIP_HEAD_CHANNELS = 16;
+/** Frames conv1 of the clip model spans (stride 1, no padding in time). */
+export const CLIP_TIME_KERNEL = 3;
+/** clip-train's weights format (2: temporal conv1 with mean/max pooling, heatmap decoder). */
+export const CLIP_WEIGHTS_FORMAT = 'clip-train/2';
+
+/** Channels of conv1's pooled features f: mean and max over time for the clip model. */
+export const clipFeatureChannels = (a: ClipArchitecture): number => (a.kind === 'clip' ? 2 * a.c1 : a.c1);
 
 /** Token grid (H/8 × W/8) and heatmap size (grid × upscale). */
 export function clipGeometry(a: ClipArchitecture): { gridH: number; gridW: number; heatH: number; heatW: number } {
@@ -53,14 +64,15 @@ export function clipGeometry(a: ClipArchitecture): { gridH: number; gridW: numbe
 
 /** Every tensor the architecture has, in the order clip-train writes them, with its dims. */
 export function clipTensorDims(a: ClipArchitecture): [string, number[]][] {
-  const t = a.kind === 'clip' ? [3] : [];
   const d = a.dModel;
+  const f = clipFeatureChannels(a);
   const { gridH, gridW } = clipGeometry(a);
-  const convs: [string, number, number, number][] = [['conv1', 1, a.c1, 4], ['conv2', a.c1, a.c2, 3], ['conv3', a.c2, d, 3]];
+  const time = a.kind === 'clip' ? [CLIP_TIME_KERNEL] : [];
+  const convs: [string, number, number, number[]][] = [['conv1', 1, a.c1, [...time, 4, 4]], ['conv2', f, a.c2, [3, 3]], ['conv3', a.c2, d, [3, 3]]];
   const params: [string, number[]][] = [];
   const buffers: [string, number[]][] = [];
-  for (const [name, cin, cout, k] of convs) {
-    params.push([`${name}_weight`, [cout, cin, ...t, k, k]], [`${name}_bn_weight`, [cout]], [`${name}_bn_bias`, [cout]]);
+  for (const [name, cin, cout, kernel] of convs) {
+    params.push([`${name}_weight`, [cout, cin, ...kernel]], [`${name}_bn_weight`, [cout]], [`${name}_bn_bias`, [cout]]);
     buffers.push([`${name}_bn_mean`, [cout]], [`${name}_bn_var`, [cout]]);
   }
   params.push(['pos', [gridH * gridW, d]]);
@@ -72,8 +84,11 @@ export function clipTensorDims(a: ClipArchitecture): [string, number[]][] {
     params.push([`${p}ffn_1_weight`, [d, a.ffn]], [`${p}ffn_1_bias`, [a.ffn]], [`${p}ffn_2_weight`, [a.ffn, d]], [`${p}ffn_2_bias`, [d]]);
   }
   params.push(['final_ln_weight', [d]], ['final_ln_bias', [d]]);
-  params.push(['cls_weight', [d, a.classes]], ['cls_bias', [a.classes]]);
-  params.push(['heat_weight', [d, a.upscale * a.upscale]], ['heat_bias', [a.upscale * a.upscale]]);
+  params.push(['cls_weight', [2 * d, a.classes]], ['cls_bias', [a.classes]]);
+  const cellValues = a.upscale * a.upscale * CLIP_HEAT_CHANNELS;
+  params.push(['heat_weight', [d, cellValues]], ['heat_bias', [cellValues]]);
+  params.push(['head1_weight', [CLIP_HEAD_CHANNELS, CLIP_HEAT_CHANNELS + f, 3, 3]], ['head1_bias', [CLIP_HEAD_CHANNELS]]);
+  params.push(['head2_weight', [1, CLIP_HEAD_CHANNELS, 1, 1]], ['head2_bias', [1]]);
   return [...params, ...buffers];
 }
 
@@ -96,6 +111,8 @@ export function validateClipModel(weights: ClipModelWeights): void {
   if (a.height % 8 !== 0 || a.width % 8 !== 0) throw new RangeError(`weights.architecture height ${a.height} and width ${a.width} must be multiples of 8`);
   if (a.dModel % a.heads !== 0) throw new RangeError(`weights.architecture.dModel ${a.dModel} must be a multiple of heads ${a.heads}`);
   if (a.classes < 2) throw new RangeError(`weights.architecture.classes must be at least 2, got ${a.classes}`);
+  if (a.upscale !== 4) throw new RangeError(`weights.architecture.upscale must be 4 (the heatmap decoder reads conv1's H/2 × W/2 grid), got ${a.upscale}`);
+  if (a.kind === 'clip' && a.frames < CLIP_TIME_KERNEL) throw new RangeError(`weights.architecture.frames must be at least ${CLIP_TIME_KERNEL} for the clip model, got ${a.frames}`);
   for (const [name, dims] of clipTensorDims(a)) {
     const tensor = weights.tensors[name];
     if (tensor === undefined) throw new RangeError(`weights.tensors.${name} is missing`);
@@ -117,7 +134,7 @@ interface Manifest {
 /** Weights from clip-train's manifest.json and weights.bin, checked against the architecture. */
 export function parseClipModel(manifestJson: string, weightsBin: Uint8Array): ClipModelWeights {
   const manifest = JSON.parse(manifestJson) as Manifest;
-  if (manifest.format !== 'clip-train/1') throw new RangeError(`manifest format must be clip-train/1, got ${manifest.format}`);
+  if (manifest.format !== CLIP_WEIGHTS_FORMAT) throw new RangeError(`manifest format must be ${CLIP_WEIGHTS_FORMAT}, got ${manifest.format}`);
   if (weightsBin.byteLength % 4 !== 0) throw new RangeError(`weights.bin holds ${weightsBin.byteLength} bytes, not a whole number of float32`);
   // Copied into an aligned buffer: a Node Buffer's byteOffset need not be a multiple of 4.
   const all = new Float32Array(weightsBin.byteLength / 4);
@@ -151,6 +168,6 @@ export function serializeClipModel(weights: ClipModelWeights): { manifestJson: s
     offset += weights.tensors[name].values.length;
     return entry;
   });
-  const manifestJson = `${JSON.stringify({ format: 'clip-train/1', model: weights.architecture, tensors }, null, 2)}\n`;
+  const manifestJson = `${JSON.stringify({ format: CLIP_WEIGHTS_FORMAT, model: weights.architecture, tensors }, null, 2)}\n`;
   return { manifestJson, weightsBin: new Uint8Array(all.buffer) };
 }

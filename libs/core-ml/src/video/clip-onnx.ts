@@ -10,9 +10,11 @@
  *
  * The graph, in order (x·W means MatMul(x, W) with W stored [in, out]; every Add/Mul broadcasts):
  *
- *   stem    3 × Relu(Conv(x, W·s, β − μ·s)), s = γ / √(σ² + 1e-5): BatchNorm folded into the conv
- *           conv1 kernel (3,)4,4 strides (1,)2,2 · conv2 (3,)3,3 (1,)2,2 · conv3 (3,)3,3 (2,)2,2, all pads 1
- *   clip    ReduceMean(axes [2]): the mean over time                 [N, d, H/8, W/8]
+ *   convs   Relu(Conv(x, W·s, β − μ·s)), s = γ / √(σ² + 1e-5): BatchNorm folded into the conv
+ *   conv1   clip: kernel 3,4,4 strides 1,2,2 pads (0,1,1) (no padding in time)   [N, c1, L−2, H/2, W/2]
+ *           f = Concat(ReduceMean(axes [2]), ReduceMax(axes [2]), axis 1)         [N, 2·c1, H/2, W/2]
+ *           frame: kernel 4,4 strides 2,2 pads 1 on the last frame, f = conv1     [N, c1, H/2, W/2]
+ *   conv2   kernel 3,3 strides 2,2 pads 1 on f · conv3 the same                   [N, d, H/8, W/8]
  *   tokens  Transpose(Reshape(·, [0, d, −1]), [0, 2, 1]) + pos         [N, S, d]
  *   B × (pre-norm encoder layer)
  *           a  = LayerNormalization(t, ln1, axis −1, ε 1e-5)
@@ -21,12 +23,21 @@
  *           t  = t + Reshape(Transpose(Softmax(MatMul(q, kᵀ)·1/√(d/heads)) ⊗ v, [0,2,1,3]), [−1, S, d])·Wo + bo
  *           t  = t + Relu(LayerNormalization(t, ln2)·ffn_1 + b1)·ffn_2 + b2
  *   t       LayerNormalization(t, final_ln)
- *   logits  ReduceMean(t, axes [1])·cls_weight + cls_bias
- *   heatmap Sigmoid(Reshape(Transpose(Reshape(t·heat_weight + heat_bias, [−1, H/8, W/8, u, u]),
- *           [0,1,3,2,4]), [−1, H/8·u, W/8·u])): each token's u×u values are the cells under it
+ *   logits  Concat(ReduceMean(t, axes [1]), ReduceMax(t, axes [1]), axis 1)·cls_weight + cls_bias
+ *   heatmap g = Reshape(Transpose(Reshape(t·heat_weight + heat_bias, [−1, H/8, W/8, u, u, k]),
+ *           [0,5,1,3,2,4]), [−1, k, H/8·u, W/8·u]): each token's u×u·k values are the cells under it
+ *           (u = 4, k = 8), then Sigmoid(Reshape(Conv(Relu(Conv(Concat(g, f), head1, 3×3 pads 1)),
+ *           head2, 1×1), [−1, H/2, W/2]))
  */
 import { attr, encodeOnnxModel, OnnxInitializer, OnnxNode, tensor } from '../onnx';
-import { CLIP_BATCH_NORM_EPSILON, CLIP_LAYER_NORM_EPSILON, clipGeometry, ClipModelWeights, validateClipModel } from './clip-model';
+import {
+  CLIP_BATCH_NORM_EPSILON,
+  CLIP_HEAT_CHANNELS,
+  CLIP_LAYER_NORM_EPSILON,
+  clipGeometry,
+  ClipModelWeights,
+  validateClipModel,
+} from './clip-model';
 
 /** The graph input's name for a model kind. */
 export const clipInputName = (kind: ClipModelWeights['architecture']['kind']): 'clip' | 'frame' => (kind === 'clip' ? 'clip' : 'frame');
@@ -79,24 +90,28 @@ export function clipModelToOnnx(weights: ClipModelWeights): Uint8Array {
   const norm = (x: string, prefix: string, out: string): string =>
     node('LayerNormalization', [x, weight(`${prefix}_weight`), weight(`${prefix}_bias`)], out, { axis: attr.int(-1), epsilon: attr.float(CLIP_LAYER_NORM_EPSILON) });
 
-  // Stem: conv + folded BatchNorm + ReLU, three times.
+  // Stem: conv + folded BatchNorm + ReLU; the clip model's conv1 spans frames and is pooled over time.
   const input = clipInputName(a.kind);
-  const time = (t: number, rest: number[]): number[] => (temporal ? [t, ...rest] : rest);
-  const stem: ['conv1' | 'conv2' | 'conv3', number, number, number][] = [['conv1', 4, 1, 2], ['conv2', 3, 1, 2], ['conv3', 3, 2, 2]];
-  let x: string = input;
-  for (const [conv, k, timeStride, stride] of stem) {
+  const stemConv = (x: string, conv: 'conv1' | 'conv2' | 'conv3'): string => {
     const folded = foldBatchNorm(weights, conv);
-    const w = floats(`${conv}_folded_weight`, weights.tensors[`${conv}_weight`].dims, folded.weight);
+    const dims = weights.tensors[`${conv}_weight`].dims;
+    const w = floats(`${conv}_folded_weight`, dims, folded.weight);
     const b = floats(`${conv}_folded_bias`, [folded.bias.length], folded.bias);
-    const spatialDims = time(3, [k, k]);
+    const kernel = dims.slice(2);
+    const threeD = kernel.length === 3;
     const conved = node('Conv', [x, w, b], conv, {
-      kernel_shape: attr.ints(spatialDims),
-      strides: attr.ints(time(timeStride, [stride, stride])),
-      pads: attr.ints(new Array(2 * spatialDims.length).fill(1)),
+      kernel_shape: attr.ints(kernel),
+      strides: attr.ints(threeD ? [1, 2, 2] : [2, 2]),
+      pads: attr.ints(threeD ? [0, 1, 1, 0, 1, 1] : [1, 1, 1, 1]),
     });
-    x = node('Relu', [conved], `${conv}_relu`);
+    return node('Relu', [conved], `${conv}_relu`);
+  };
+  let f = stemConv(input, 'conv1');
+  if (temporal) {
+    const pool = (op: 'ReduceMean' | 'ReduceMax'): string => node(op, [f], `time_${op === 'ReduceMean' ? 'mean' : 'max'}`, { axes: attr.ints([2]), keepdims: attr.int(0) });
+    f = node('Concat', [pool('ReduceMean'), pool('ReduceMax')], 'features', { axis: attr.int(1) });
   }
-  if (temporal) x = node('ReduceMean', [x], 'time_mean', { axes: attr.ints([2]), keepdims: attr.int(0) });
+  const x = stemConv(stemConv(f, 'conv2'), 'conv3');
 
   // Tokens: one per grid cell, row-major, plus the learned position.
   const flat = node('Reshape', [x, ints('tokens_shape', [0, d, -1])], 'tokens_flat');
@@ -123,12 +138,19 @@ export function clipModelToOnnx(weights: ClipModelWeights): Uint8Array {
   }
   t = norm(t, 'final_ln', 'encoded');
 
-  // Heads: class logits from the mean token, the heatmap from every token's u×u cells.
-  const pooled = node('ReduceMean', [t], 'pooled', { axes: attr.ints([1]), keepdims: attr.int(0) });
+  // Heads: class logits from the mean and the max token, the heatmap decoded from every token's u×u
+  // cells next to conv1's features.
+  const tokenPool = (op: 'ReduceMean' | 'ReduceMax', out: string): string => node(op, [t], out, { axes: attr.ints([1]), keepdims: attr.int(0) });
+  const pooled = node('Concat', [tokenPool('ReduceMean', 'token_mean'), tokenPool('ReduceMax', 'token_max')], 'pooled', { axis: attr.int(1) });
   linear(pooled, 'cls', 'logits');
-  const cells = node('Reshape', [linear(t, 'heat', 'heat_tokens'), ints('heat_cells_shape', [-1, gridH, gridW, u, u])], 'heat_cells');
-  const placed = node('Transpose', [cells], 'heat_placed', { perm: attr.ints([0, 1, 3, 2, 4]) });
-  node('Sigmoid', [node('Reshape', [placed, ints('heat_shape', [-1, heatH, heatW])], 'heat_logits')], 'heatmap');
+  const k = CLIP_HEAT_CHANNELS;
+  const cells = node('Reshape', [linear(t, 'heat', 'heat_tokens'), ints('heat_cells_shape', [-1, gridH, gridW, u, u, k])], 'heat_cells');
+  const placed = node('Transpose', [cells], 'heat_placed', { perm: attr.ints([0, 5, 1, 3, 2, 4]) });
+  const grid = node('Reshape', [placed, ints('heat_grid_shape', [-1, k, heatH, heatW])], 'heat_grid');
+  const joined = node('Concat', [grid, f], 'heat_input', { axis: attr.int(1) });
+  const hidden = node('Relu', [node('Conv', [joined, weight('head1_weight'), weight('head1_bias')], 'head1', { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) })], 'head1_relu');
+  const logit = node('Conv', [hidden, weight('head2_weight'), weight('head2_bias')], 'head2', { kernel_shape: attr.ints([1, 1]) });
+  node('Sigmoid', [node('Reshape', [logit, ints('heat_shape', [-1, heatH, heatW])], 'heat_logits')], 'heatmap');
 
   return encodeOnnxModel({
     graphName: temporal ? 'defect_clip' : 'defect_frame',
@@ -140,7 +162,7 @@ export function clipModelToOnnx(weights: ClipModelWeights): Uint8Array {
     initializers,
     nodes,
     docString:
-      `defect ${temporal ? `clip model (3D-CNN over ${a.frames} frames` : 'frame model (2D-CNN on the last frame'} of ${a.height}x${a.width}, ` +
+      `defect ${temporal ? `clip model (3-frame Conv3d over ${a.frames} frames pooled by mean and max, then 2D-CNN` : 'frame model (2D-CNN on the last frame'} of ${a.height}x${a.width}, ` +
       `${a.layers} pre-norm encoder layers d=${d} heads=${a.heads} FFN ${a.ffn}, ${a.classes} classes, heatmap ${heatH}x${heatW})`,
   });
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { clipGeometry, ClipModelKind, ClipModelWeights, parseClipModel } from './clip-model';
+import { CLIP_TIME_KERNEL, clipGeometry, ClipModelKind, ClipModelWeights, parseClipModel } from './clip-model';
 
 /** Grey clips, row-major [count, frames, height, width], one byte per pixel (the model sees value / 255). */
 export interface ClipBatch {
@@ -118,6 +118,7 @@ export async function trainClipModel(data: ClipTrainingData, params: Partial<Cli
   validateClipBatch('data.clips', data.clips);
   const { count: n, frames, height, width } = data.clips;
   if (height % 8 !== 0 || width % 8 !== 0) throw new RangeError(`data.clips is ${height}x${width}; height and width must be multiples of 8`);
+  if (p.kind === 'clip' && frames < CLIP_TIME_KERNEL) throw new RangeError(`data.clips has ${frames} frames; the clip model needs at least ${CLIP_TIME_KERNEL}`);
   const labels = Uint8Array.from(data.labels);
   if (data.labels.length !== n) throw new RangeError(`data.labels holds ${data.labels.length} values, expected one per clip (${n})`);
   const badLabel = Array.from(data.labels).findIndex((v) => !Number.isInteger(v) || v < 0 || v >= p.classes);
@@ -214,6 +215,7 @@ function validateParams(p: ClipTrainParams): void {
     if (!Number.isFinite(p[name]) || p[name] <= 0) throw new RangeError(`params.${name} must be a finite number > 0, got ${p[name]}`);
   }
   if (p.dModel % p.heads !== 0) throw new RangeError(`params.dModel ${p.dModel} must be a multiple of params.heads ${p.heads}`);
+  if (p.upscale !== 4) throw new RangeError(`params.upscale must be 4 (the heatmap decoder reads conv1's H/2 × W/2 grid), got ${p.upscale}`);
 }
 
 /** Shape and byte count of a clip batch. */
