@@ -70,7 +70,7 @@ describe('the quality engineers’ API', () => {
     await migrateUp({ url: database.url });
     db = new Client({ connectionString: database.url });
     await db.connect();
-    // Nothing here consumes Kafka; an unreachable broker only makes readiness report it down.
+    // Inspections are written straight to Postgres here: the frames consumer just retries an unreachable broker in the background.
     const env = loadEnv(DefectInspectorEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: '127.0.0.1:9', JWT_SECRET });
     const moduleRef = await Test.createTestingModule({ imports: [DefectInspectorModule.forRoot(env, pino({ level: 'silent' }))] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
