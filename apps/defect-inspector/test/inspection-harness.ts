@@ -55,8 +55,9 @@ export class InspectionHarness {
     return new InspectionHarness(kafka, database, db);
   }
 
-  async startApp(): Promise<INestApplication> {
-    const env = loadEnv(DefectInspectorEnv, { DATABASE_URL: this.database.url, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_GROUP_ID: GROUP_ID });
+  /** The service in-process, consuming as `groupId` (a new group reads camera.frames from its start). */
+  async startApp(groupId = GROUP_ID): Promise<INestApplication> {
+    const env = loadEnv(DefectInspectorEnv, { DATABASE_URL: this.database.url, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_GROUP_ID: groupId });
     const moduleRef = await Test.createTestingModule({ imports: [DefectInspectorModule.forRoot(env, pino({ level: 'silent' }))] }).compile();
     this.app = moduleRef.createNestApplication({ logger: false });
     await this.app.init();
@@ -97,14 +98,14 @@ export class InspectionHarness {
   }
 
   /** Waits until the service's group has committed every camera.frames message. */
-  async caughtUp(timeoutMs = 60_000): Promise<void> {
+  async caughtUp(groupId = GROUP_ID, timeoutMs = 60_000): Promise<void> {
     const admin = this.client.admin();
     await admin.connect();
     try {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const ends = await admin.fetchTopicOffsets(Topic.CameraFrames);
-        const [committed] = await admin.fetchOffsets({ groupId: GROUP_ID, topics: [Topic.CameraFrames] });
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [Topic.CameraFrames] });
         const behind = ends.filter((end) => {
           const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
           return BigInt(end.high) > BigInt(end.low) && BigInt(at) < BigInt(end.high);
@@ -113,17 +114,6 @@ export class InspectionHarness {
         if (Date.now() > deadline) throw new Error(`camera.frames partitions ${behind.map((b) => b.partition).join(', ')} are not consumed`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  /** Moves the (stopped) service's group back to the start of camera.frames. */
-  async rewindGroup(): Promise<void> {
-    const admin = this.client.admin();
-    await admin.connect();
-    try {
-      await admin.resetOffsets({ groupId: GROUP_ID, topic: Topic.CameraFrames, earliest: true });
     } finally {
       await admin.disconnect();
     }

@@ -48,6 +48,21 @@ describe('alignPairs', () => {
     expect(calls).toEqual([[1024, 16]]);
     expect(shift).toEqual({ dx: 3, dy: -2, confidence: 0.9 });
   });
+
+  it('outvotes a whole-frame shift pulled by a part moving on its own with the top and bottom bands', async () => {
+    const image = texture(160, 120, 4);
+    const seen: number[] = [];
+
+    // The whole frame says the content moved 3 px down (the part wobbled); the bands see the belt still.
+    const [shift] = await alignPairs([{ reference: image, frame: image, width: 160, height: 120 }], async (input) => {
+      seen.push(input.height);
+      const whole = input.height === 120;
+      return { backend: 'cpu', pairs: 1, width: input.width, height: input.height, dx: Float64Array.of(whole ? -4.5 : -4), dy: Float64Array.of(whole ? 3 : 0.25), confidence: Float64Array.of(whole ? 0.6 : 0.9) };
+    });
+
+    expect(seen).toEqual([120, 20, 20]);
+    expect(shift).toEqual({ dx: -4, dy: 0.25, confidence: 0.9 });
+  });
 });
 
 describe('clipAlignment', () => {

@@ -22,13 +22,47 @@ export type Aligner = (input: AlignFramesInput, options?: AlignFramesOptions) =>
 
 /** alignFrames takes sides up to this; larger frames are aligned on an area-downscaled copy. */
 const MAX_ALIGN_SIDE = 1024;
+/** Its smallest side. */
+const MIN_ALIGN_SIDE = 16;
+/** The top and bottom bands are this share of the height (at least MIN_ALIGN_SIDE rows). */
+const BAND_SHARE = 1 / 6;
 
 /**
- * The shift of each pair's frame against its reference, by phase correlation (the native addon's
- * alignFrames, CUDA when present, else its CPU twin): one call per frame size, so frames of every
- * camera of that size go in one batch.
+ * The camera's global shift between each pair's reference and frame (shake plus belt travel).
+ *
+ * Phase correlation over the whole frame locks partly onto a large part that moves on its own (a
+ * wobble, a slip), and would then undo the very motion the clip model looks for. So the shift is
+ * measured three times, on the whole frame and on its top and bottom bands (the belt or fixture
+ * around the part; parts ride the middle of the belt), and each axis takes the median of the three:
+ * one estimate pulled by the part is outvoted. The confidence is the median of the three as well.
  */
 export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignFrames): Promise<FrameShift[]> {
+  const whole = await alignRegions(pairs, align);
+  const banded = pairs.filter((pair) => pair.height >= 3 * MIN_ALIGN_SIDE);
+  const bandRows = (height: number) => Math.max(MIN_ALIGN_SIDE, Math.round(height * BAND_SHARE));
+  const band = (pair: AlignPair, top: boolean): AlignPair => {
+    const rows = bandRows(pair.height);
+    const from = top ? 0 : (pair.height - rows) * pair.width;
+    return { width: pair.width, height: rows, reference: pair.reference.subarray(from, from + rows * pair.width), frame: pair.frame.subarray(from, from + rows * pair.width) };
+  };
+  const tops = await alignRegions(banded.map((pair) => band(pair, true)), align);
+  const bottoms = await alignRegions(banded.map((pair) => band(pair, false)), align);
+  let k = 0;
+  return pairs.map((pair, i) => {
+    if (pair.height < 3 * MIN_ALIGN_SIDE) return whole[i];
+    const estimates = [whole[i], tops[k], bottoms[k]];
+    k++;
+    return { dx: median(estimates.map((e) => e.dx)), dy: median(estimates.map((e) => e.dy)), confidence: median(estimates.map((e) => e.confidence)) };
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The shift of each pair by alignFrames (CUDA when present, else its CPU twin): one call per image size, every camera of that size in one batch. */
+async function alignRegions(pairs: readonly AlignPair[], align: Aligner): Promise<FrameShift[]> {
   const shifts: FrameShift[] = new Array(pairs.length);
   const bySize = new Map<string, number[]>();
   pairs.forEach((pair, i) => {
