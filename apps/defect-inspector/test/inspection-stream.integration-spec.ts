@@ -1,5 +1,7 @@
 /** @jest-environment @vigil/core-ml/test/ort-environment */
-import { Topic, deadLetterTopic } from '@vigil/contracts';
+import { deadLetterTopic, InspectionResultMessage, Topic } from '@vigil/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { Message } from 'kafkajs';
 
 import { generate, SimulatedFrame, TruthRecord } from '../src/simulator/generate';
@@ -148,6 +150,7 @@ describe('inspection pipeline through the broker', () => {
     const results = published.map((m) => JSON.parse(m.value.toString('utf8')) as Record<string, unknown>);
     expect(results.map((r) => `${r.cameraId}/${r.seqStart}-${r.seqEnd}`).sort()).toEqual(rows.map((r) => `${r.camera_id}/${r.seq_start}-${r.seq_end}`).sort());
     expect(published.every((m, i) => m.key === results[i].cameraId)).toBe(true);
+    expect(results.flatMap((r) => validateSync(plainToInstance(InspectionResultMessage, r)))).toEqual([]);
     const first = results.find((r) => r.cameraId === 'CAM-01' && r.seqEnd === 7) as Record<string, unknown>;
     expect(first).toMatchObject({ lineId: 'LINE-1', seqStart: 0, tsStart: expect.any(Number), tsEnd: expect.any(Number), verdict: expect.stringMatching(/^(OK|DEFECT)$/), score: expect.any(Number), modelVersion: '1', latencyMs: expect.any(Number) });
   });

@@ -69,6 +69,8 @@ export class InspectionPipeline implements OnApplicationShutdown {
   readonly #partitions = new Map<number, PartitionState>();
   readonly #tracked = new WeakMap<Frame, TrackedFrame>();
   readonly #shifts = new WeakMap<Frame, FrameShift>();
+  /** When each result's clip's last frame reached the service (monotonic ms), for its latency. */
+  readonly #receivedAt = new WeakMap<InspectionResultMessage, number>();
   readonly #batcher: MicroBatcher<ClipJob, ClipOutput>;
 
   constructor(
@@ -270,13 +272,10 @@ export class InspectionPipeline implements OnApplicationShutdown {
         alignDy: alignment.dy,
         images: verdict.verdict === 'DEFECT' ? defectImages(last.gray, clip.width, clip.height, verdict.bbox, heatmap, manifest.heatWidth, manifest.heatHeight) : null,
       });
-      // Latency runs from the clip's last frame reaching the service to its verdict being stored.
       this.#receivedAt.set(message, last.receivedAt);
     }
     return records;
   }
-
-  readonly #receivedAt = new WeakMap<InspectionResultMessage, number>();
 
   #trackedOf(frame: Frame): TrackedFrame {
     const tracked = this.#tracked.get(frame);
