@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TOPIC_SPECS, Topic } from '@vigil/contracts';
-import { ModelRegistry, pgDatabase } from '@vigil/core-ml';
+import { ModelRegistry, pgDatabase, seedShippedModels } from '@vigil/core-ml';
 import { createTestDatabase, DevKafka, TestDatabase } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
 import { loadEnv, MetricsService } from '@vigil/platform';
@@ -10,7 +10,6 @@ import { Client, Pool } from 'pg';
 import pino from 'pino';
 
 // The model seed `npm start` runs (core-ml does not export it from its index).
-import { seedShippedModels } from '../../../libs/core-ml/src/registry/seed-shipped-models';
 import { DefectInspectorModule } from '../src/app.module';
 import { DefectInspectorEnv } from '../src/config/env';
 

@@ -1,2 +1,3 @@
 export * from './database.options';
 export * from './postgres.readiness';
+export * from './typeorm-sql';

@@ -10,7 +10,7 @@ import { InspectionOutbox } from './inspection-outbox';
 import { InspectionPipeline } from './inspection-pipeline.service';
 import { InspectionRepository } from './inspection.repository';
 import { INSPECTOR_REGISTRY, LiveInspectorModel } from './live-inspector-model';
-import { typeormSqlDatabase } from './typeorm-sql';
+import { typeormSqlDatabase } from '@vigil/platform';
 
 /** The live inspection pipeline: camera.frames → verdicts stored in defect.inspection and published on inspection.results. */
 @Module({})

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InferencePool, type LiveModelRef, ModelRegistry, ModelSlot, type SlotLease, type SlotModel, WorkerModelSession } from '@vigil/core-ml';
-import { JsonLogger } from '@vigil/platform';
+import { JsonLogger, type TypeormSqlSession } from '@vigil/platform';
 
 import { CLIP_ONNX, INSPECTOR_MODEL, InspectorManifest, parseInspectorManifest } from './inspector-manifest';
-import type { TypeormSqlSession } from './typeorm-sql';
 
 /** The registry over the service's DataSource. */
 export const INSPECTOR_REGISTRY = Symbol('INSPECTOR_REGISTRY');

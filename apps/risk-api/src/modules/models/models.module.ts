@@ -9,7 +9,7 @@ import { ModelDrift, RISK_DRIFT_OPTIONS, riskDriftOptions } from './model-drift'
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 import { MODEL_REGISTRY } from './models.tokens';
-import { typeormSqlDatabase } from './typeorm-sql';
+import { typeormSqlDatabase } from '@vigil/platform';
 
 /**
  * The model registry in risk-api: the admin REST API, the live champion/shadow slot and the drift

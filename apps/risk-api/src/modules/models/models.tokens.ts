@@ -1,6 +1,6 @@
 import type { ModelRegistry } from '@vigil/core-ml';
 
-import type { TypeormSqlSession } from './typeorm-sql';
+import type { TypeormSqlSession } from '@vigil/platform';
 
 /** The registry over the service's DataSource. */
 export const MODEL_REGISTRY = Symbol('MODEL_REGISTRY');

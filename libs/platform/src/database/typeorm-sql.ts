@@ -1,16 +1,25 @@
-import type { SqlDatabase, SqlSession } from '@vigil/core-ml';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
-/** A registry transaction that also hands out its EntityManager. */
-export interface TypeormSqlSession extends SqlSession {
+/** Raw SQL with positional parameters, answered as rows (core-ml's registry port has this shape). */
+export interface SqlRows {
+  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/** A transaction's session that also hands out its EntityManager, so other writes (an audit record) join it. */
+export interface TypeormSqlSession extends SqlRows {
   readonly manager: EntityManager;
 }
 
+export interface TypeormSqlDatabase extends SqlRows {
+  transaction<T>(work: (tx: TypeormSqlSession) => Promise<T>): Promise<T>;
+}
+
 /**
- * The registry's SQL port over the service's TypeORM DataSource (its pool, its retry settings).
- * Structured results, so every statement answers rows whatever its kind.
+ * Raw SQL over a service's TypeORM DataSource (its pool, its retry settings), for ports written
+ * against plain SQL such as the model registry. Structured results, so every statement answers
+ * rows whatever its kind.
  */
-export function typeormSqlDatabase(dataSource: DataSource): SqlDatabase<TypeormSqlSession> {
+export function typeormSqlDatabase(dataSource: DataSource): TypeormSqlDatabase {
   const rows = async <R>(runner: QueryRunner, sql: string, params: readonly unknown[]) => (await runner.query(sql, [...params], true)).records as R[];
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
