@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { decodePng } from '@vigil/contracts';
+import { decodePng, encodePng } from '@vigil/contracts';
 import { createTestDatabase, TestDatabase } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
 import { createUser, listAppRoutes, loadEnv, PasswordHasher, SERVICE_ROLES, walkRoutes } from '@vigil/platform';
@@ -10,7 +10,6 @@ import pino from 'pino';
 import { DefectInspectorModule } from '../src/app.module';
 import { DefectInspectorEnv } from '../src/config/env';
 import { decodeStoredPng, overlayHeatmap } from '../src/modules/quality/heatmap-overlay';
-import { encodePng } from '../src/simulator/png';
 
 jest.setTimeout(120_000);
 

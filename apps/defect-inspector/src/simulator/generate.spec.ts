@@ -2,7 +2,7 @@ import { defectShade } from './defects';
 import { generate, SimulationOptions, simulate, truth } from './generate';
 import { NO_FAULTS } from './faults';
 import { Part } from './parts';
-import { encodePng } from './png';
+import { encodePng } from '@vigil/contracts';
 import { CameraScene } from './scene';
 
 const options = (overrides: Partial<SimulationOptions> = {}): SimulationOptions => ({

@@ -1,10 +1,9 @@
-import { FRAME_FORMATS, FrameFormat } from '@vigil/contracts';
+import { encodePng, FRAME_FORMATS, FrameFormat } from '@vigil/contracts';
 import { hashLabel, Rng } from '@vigil/platform';
 import { encode as encodeJpegRgba } from 'jpeg-js';
 
 import { Box, DefectClass, TEMPORAL_DEFECTS } from './defects';
 import { applyFaults, FaultRates } from './faults';
-import { encodePng } from './png';
 import { hash01 } from './noise';
 import { CameraScene } from './scene';
 

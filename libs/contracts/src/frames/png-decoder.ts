@@ -2,25 +2,7 @@ import { inflateSync } from 'node:zlib';
 
 import { Image } from './frame';
 import { checkSize, ExpectedSize, ImageDecodeError } from './image-error';
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO-HDLC), as PNG chunks carry it. */
-export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
-}
+import { crc32, PNG_SIGNATURE } from './png-chunks';
 
 /** Channels stored per pixel by PNG colour type (3 = palette index). */
 const STORED_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -44,13 +26,13 @@ interface Header {
  */
 export function decodePng(data: Uint8Array, expected: ExpectedSize): Image {
   const png = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (png.length < SIGNATURE.length || !png.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw undecodable('no PNG signature');
+  if (png.length < PNG_SIGNATURE.length || !png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) throw undecodable('no PNG signature');
   let header: Header | undefined;
   let palette: Uint8Array | undefined;
   const idat: Buffer[] = [];
   let idatEnded = false;
   let ended = false;
-  let offset = SIGNATURE.length;
+  let offset = PNG_SIGNATURE.length;
   while (offset < png.length) {
     if (ended) throw undecodable(`${png.length - offset} bytes after IEND`);
     if (offset + 12 > png.length) throw undecodable(`truncated chunk at byte ${offset}`);

@@ -1,6 +1,6 @@
 import type { PixelBox } from '@vigil/core-ml';
 
-import { encodePng } from '../../simulator/png';
+import { encodePng } from '@vigil/contracts';
 import type { InspectionImages } from './inspection.repository';
 
 /** Margin around the box in the crop, as a share of the box's side (at least 8 px). */

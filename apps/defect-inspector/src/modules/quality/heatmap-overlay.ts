@@ -1,6 +1,5 @@
-import { decodePng, Image } from '@vigil/contracts';
+import { decodePng, encodePng, Image } from '@vigil/contracts';
 
-import { encodePng } from '../../simulator/png';
 
 export interface Rect {
   x: number;

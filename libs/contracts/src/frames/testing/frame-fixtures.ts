@@ -4,7 +4,7 @@ import { encode as encodeJpeg } from 'jpeg-js';
 
 import { FrameFormat } from '../frame';
 import { FrameMessage } from '../decode-frame';
-import { crc32 } from '../png-decoder';
+import { pngChunk, PNG_SIGNATURE } from '../png-chunks';
 
 /** Test messages for the `camera.frames` contract: valid ones of every format, and the parts to break them. */
 
@@ -30,16 +30,7 @@ export function smooth(width: number, height: number, channels: number): Uint8Ar
   return pixels;
 }
 
-export function pngChunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export { pngChunk, PNG_SIGNATURE };
 
 export interface PngOptions {
   /** 0 gray, 2 RGB, 3 palette, 4 gray+alpha, 6 RGBA. */
