@@ -47,8 +47,8 @@ interface NativeRunOptions {
   rowsPerBlock?: number;
 }
 
-/** A loaded model in native memory; opaque. */
-type NativeModel = object & { readonly __nativeSequenceModel: unique symbol };
+/** The native registry id of a loaded model. */
+type NativeModel = number;
 
 /** The addon's sequence-model functions (src/ops/sequence_model/sequence_model_worker.cc). */
 interface SequenceModelBinding {
@@ -58,6 +58,9 @@ interface SequenceModelBinding {
 }
 
 const binding = (): SequenceModelBinding => loadBinding() as unknown as SequenceModelBinding;
+
+/** Frees the native model of a SequenceModel that was collected without release(). */
+const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().releaseSequenceModel(handle));
 
 /**
  * Reads the model from `onnx` (the bytes of the fp32 `sequence.onnx` core-ml exports, e.g.
@@ -86,7 +89,10 @@ export async function loadSequenceModel(onnx: Uint8Array): Promise<SequenceModel
   return new SequenceModel(handle, { ...a });
 }
 
-/** A sequence model in native memory. Runs may overlap; `release()` frees it once they settle. */
+/**
+ * A sequence model in native memory. Runs may overlap; `release()` frees it once they settle (a model
+ * collected without release() is freed then).
+ */
 export class SequenceModel {
   private handle: NativeModel | undefined;
 
@@ -97,6 +103,7 @@ export class SequenceModel {
     readonly architecture: Readonly<SequenceArchitecture>,
   ) {
     this.handle = handle;
+    unreleased.register(this, handle, this);
   }
 
   /** True once `release()` was called; runs are then refused. */
@@ -132,6 +139,7 @@ export class SequenceModel {
   /** Frees the native (and device) weights once the runs in flight settle; later runs reject. Idempotent. */
   release(): void {
     if (this.handle === undefined) return;
+    unreleased.unregister(this);
     binding().releaseSequenceModel(this.handle);
     this.handle = undefined;
   }

@@ -86,9 +86,10 @@ describe(`${loadSequenceModel.name} validation`, () => {
     await expect(loadSequenceModel(bytes as Uint8Array)).rejects.toBeInstanceOf(type);
   });
 
-  it('refuses a foreign handle in the raw binding instead of crashing', () => {
+  it('refuses a foreign or unknown model id in the raw binding instead of crashing', () => {
     const raw = loadBinding() as unknown as { runSequenceModel(model: unknown, sequences: Float32Array, options: object): unknown };
 
-    expect(() => raw.runSequenceModel({}, rows(1), { backend: 'cpu' })).toThrow(new TypeError('runSequenceModel: model must be a sequence-model handle'));
+    expect(() => raw.runSequenceModel({}, rows(1), { backend: 'cpu' })).toThrow(new TypeError('runSequenceModel: model must be a sequence-model id'));
+    expect(() => raw.runSequenceModel(123_456, rows(1), { backend: 'cpu' })).toThrow(new TypeError('runSequenceModel: no such model (released?)'));
   });
 });

@@ -126,14 +126,15 @@ describe('SequenceModel (CPU twin) vs ONNX Runtime on models/risk/1/sequence.onn
   it('gives a row the same result alone as within a batch, for any thread count (bit for bit)', async () => {
     const sequences = randomRows(scaled(100), 21, (_, random) => 1 + Math.floor(random() * K));
     const rows = sequences.length / ROW;
+    const picked = [0, Math.floor(rows / 2), rows - 1];
 
     const [one, two] = await Promise.all([model.run(sequences, { backend: 'cpu', threads: 1 }), model.run(sequences, { backend: 'cpu', threads: 2 })]);
-    const alone = await Promise.all([0, 7, rows - 1].map((r) => model.run(sequences.slice(r * ROW, (r + 1) * ROW), { backend: 'cpu' })));
+    const alone = await Promise.all(picked.map((r) => model.run(sequences.slice(r * ROW, (r + 1) * ROW), { backend: 'cpu' })));
 
     expect(two.logit).toEqual(one.logit);
     expect(two.score).toEqual(one.score);
-    expect(alone.map((result) => result.logit[0])).toEqual([0, 7, rows - 1].map((r) => one.logit[r]));
-    expect(alone.map((result) => result.score[0])).toEqual([0, 7, rows - 1].map((r) => one.score[r]));
+    expect(alone.map((result) => result.logit[0])).toEqual(picked.map((r) => one.logit[r]));
+    expect(alone.map((result) => result.score[0])).toEqual(picked.map((r) => one.score[r]));
   });
 
   it.each([1, 2, 3, 16])("runs the CUDA kernel's phases (emulated, %i rows per block) as the twin computes", async (rowsPerBlock) => {

@@ -1,22 +1,27 @@
 // sequence_model_worker.cc: the sequence-model bindings. A model is loaded once into native memory
-// (and device memory when CUDA is available) and held by an External; runs share it.
+// (and device memory when CUDA is available) and held in a registry under an integer id; runs share it.
 //
 //   createSequenceModel(dims: Int32Array [steps, channels, maskChannel, dModel, heads, ffn],
 //                       constants: Float32Array [attentionScale, epsilon],
 //                       tensors: Float32Array[21] (core-ml's SEQUENCE_TENSOR_NAMES order))
-//     -> Promise<External>       packs the weights; uploads them when backends() has cuda
-//   runSequenceModel(model: External, sequences: Float32Array [rows * steps * channels],
+//     -> Promise<number>         an id; packs the weights, uploads them when backends() has cuda
+//   runSequenceModel(model: number, sequences: Float32Array [rows * steps * channels],
 //                    options: { backend: 'cpu'|'cuda'|'emulate', threads, blockSize, rowsPerBlock })
 //     -> Promise<{ logit, score: Float32Array [rows] }>
-//   releaseSequenceModel(model: External) -> undefined   later runs are refused; runs in flight
-//                                                        keep the weights until they settle
+//   releaseSequenceModel(model: number) -> undefined   later runs are refused; runs in flight keep
+//                                                      the weights until they settle
 //
 // lib/sequence-model.ts validates first (STYLE R12); the checks here keep a bad direct call from
-// touching memory it should not. The External is type-tagged, so no other External passes for it.
+// touching memory it should not. An id, not an External: an External needs a napi finalizer
+// reference, which Node never frees for objects alive at process.exit() (valgrind then blames the
+// addon); lib/sequence-model.ts releases ids of collected models with a FinalizationRegistry.
 #include <exception>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -28,12 +33,36 @@ namespace vigil::sequence_model {
 
 namespace {
 
-// What the JS External owns: a reference to the model, dropped by release() or the finalizer.
-struct Handle {
-  std::shared_ptr<const Model> model;
-};
+// The loaded models by id. Never destroyed (models still registered at exit stay reachable, and no
+// device memory is freed after the CUDA runtime's own teardown).
+class Registry {
+ public:
+  static Registry& Get() {
+    static Registry* registry = new Registry();
+    return *registry;
+  }
 
-constexpr napi_type_tag kHandleTag = {0x5c1e6a3b7d2f4e19ULL, 0x9a8b7c6d5e4f3a2bULL};
+  uint32_t Add(std::shared_ptr<const Model> model) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const uint32_t id = next_++;
+    models_.emplace(id, std::move(model));
+    return id;
+  }
+  std::shared_ptr<const Model> Find(uint32_t id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = models_.find(id);
+    return it == models_.end() ? nullptr : it->second;
+  }
+  void Remove(uint32_t id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    models_.erase(id);
+  }
+
+ private:
+  std::mutex mutex_;
+  uint32_t next_ = 1;
+  std::unordered_map<uint32_t, std::shared_ptr<const Model>> models_;
+};
 
 const char* BackendName(Backend backend) {
   switch (backend) {
@@ -107,11 +136,7 @@ class CreateWorker : public PinningWorker {
 
   void OnOK() override {
     Napi::Env env = Env();
-    auto* handle = new Handle{std::move(model_)};
-    Napi::External<Handle> external = Napi::External<Handle>::New(
-        env, handle, [](Napi::Env, Handle* finalized) { delete finalized; });
-    external.TypeTag(&kHandleTag);
-    deferred_.Resolve(external);
+    deferred_.Resolve(Napi::Number::New(env, Registry::Get().Add(std::move(model_))));
   }
 
  private:
@@ -166,16 +191,14 @@ class RunWorker : public PinningWorker {
   HostFloatArray logit_, score_;
 };
 
-// The Handle behind info[0], or nullptr (with a pending TypeError) when it is not one of ours.
-Handle* HandleOf(const Napi::CallbackInfo& info, const char* op) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsExternal() ||
-      !info[0].As<Napi::External<Handle>>().CheckTypeTag(&kHandleTag)) {
-    Napi::TypeError::New(env, std::string(op) + ": model must be a sequence-model handle")
+// The id in info[0], or 0 (with a pending TypeError) when it is not a number.
+uint32_t IdOf(const Napi::CallbackInfo& info, const char* op) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(info.Env(), std::string(op) + ": model must be a sequence-model id")
         .ThrowAsJavaScriptException();
-    return nullptr;
+    return 0;
   }
-  return info[0].As<Napi::External<Handle>>().Data();
+  return info[0].As<Napi::Number>().Uint32Value();
 }
 
 }  // namespace
@@ -227,10 +250,11 @@ Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info) {
 
 Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Handle* handle = HandleOf(info, "runSequenceModel");
-  if (handle == nullptr) return Napi::Value();
-  VG_THROW_TYPE_ERROR_IF(handle->model == nullptr, env, "runSequenceModel: the model was released");
-  const Model& model = *handle->model;
+  const uint32_t id = IdOf(info, "runSequenceModel");
+  if (id == 0) return Napi::Value();
+  std::shared_ptr<const Model> shared = Registry::Get().Find(id);
+  VG_THROW_TYPE_ERROR_IF(shared == nullptr, env, "runSequenceModel: no such model (released?)");
+  const Model& model = *shared;
   VG_THROW_TYPE_ERROR_IF(info.Length() != 3 || !info[1].IsTypedArray() || !info[2].IsObject(), env,
                          "runSequenceModel: expected (model, sequences: Float32Array, options)");
   Napi::TypedArray sequences = info[1].As<Napi::TypedArray>();
@@ -256,7 +280,7 @@ Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
   params.launch.rows_per_block =
       static_cast<int>(GetNumberOr(options, "rowsPerBlock", params.launch.rows_per_block));
 
-  auto worker = std::make_unique<RunWorker>(env, handle->model, params);
+  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params);
   worker->Pin(info[1]);
   Napi::Promise promise = worker->Promise();
   worker.release()->Queue();
@@ -264,8 +288,8 @@ Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ReleaseSequenceModel(const Napi::CallbackInfo& info) {
-  Handle* handle = HandleOf(info, "releaseSequenceModel");
-  if (handle != nullptr) handle->model.reset();
+  const uint32_t id = IdOf(info, "releaseSequenceModel");
+  if (id != 0) Registry::Get().Remove(id);
   return info.Env().Undefined();
 }
 
