@@ -1,8 +1,8 @@
 /**
  * Reads the account-sequence model's weights from the ONNX file core-ml exports
  * (libs/core-ml/src/sequence/sequence-onnx.ts), so the native forward pass runs the very file
- * ONNX Runtime serves. It checks that the file is that graph: only its op types (the INT8 variant's
- * quantization ops are refused), the `sequence` input, every weight by name with the dims the
+ * ONNX Runtime serves. It checks the file against that graph (not node by node): only its op types
+ * (the INT8 variant's quantization ops are refused), the `sequence` input, every weight by name with the dims the
  * architecture implies, the −1e9 padding bias and one LayerNorm epsilon. The architecture comes from
  * the tensors themselves (`heads` and the mask channel from the graph's shape constants).
  */
