@@ -93,8 +93,9 @@ export const DEFAULT_CLIP_TRAIN_PARAMS: Readonly<ClipTrainParams> = Object.freez
   upscale: 4,
   epochs: 10,
   batchSize: 16,
-  learningRate: 2e-3,
-  heatWeight: 8,
+  learningRate: 1e-3,
+  // Heatmap targets are sparse (a few of 1024 cells): at 8 their loss was swamped and static marks went unlearned.
+  heatWeight: 64,
   // 1 keeps the heatmap a calibrated coverage, which heatmapToBox reads edges from; more inflates it.
   heatPosWeight: 1,
   seed: 1,
