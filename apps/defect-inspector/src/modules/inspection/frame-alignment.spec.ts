@@ -36,6 +36,23 @@ describe('alignPairs', () => {
     expect(shifts.every((s) => s.confidence > 0.5)).toBe(true);
   });
 
+  it('has the whole frame and both bands in flight at once, not one after another', async () => {
+    const image = texture(160, 120, 5);
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+
+    const aligned = alignPairs([{ reference: image, frame: image, width: 160, height: 120 }], async (input) => {
+      started.push(input.height);
+      await new Promise<void>((resolve) => release.push(resolve));
+      return { backend: 'cpu', pairs: 1, width: input.width, height: input.height, dx: Float64Array.of(0), dy: Float64Array.of(0), confidence: Float64Array.of(1) };
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(started).toEqual([120, 20, 20]);
+    release.forEach((resolve) => resolve());
+    await expect(aligned).resolves.toEqual([{ dx: 0, dy: 0, confidence: 1 }]);
+  });
+
   it('aligns frames wider than the addon takes on a downscaled copy, in full-size pixels', async () => {
     const wide = texture(2048, 32, 3);
     const calls: [number, number][] = [];

@@ -37,7 +37,6 @@ const BAND_SHARE = 1 / 6;
  * one estimate pulled by the part is outvoted. The confidence is the median of the three as well.
  */
 export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignFrames): Promise<FrameShift[]> {
-  const whole = await alignRegions(pairs, align);
   const banded = pairs.filter((pair) => pair.height >= 3 * MIN_ALIGN_SIDE);
   const bandRows = (height: number) => Math.max(MIN_ALIGN_SIDE, Math.round(height * BAND_SHARE));
   const band = (pair: AlignPair, top: boolean): AlignPair => {
@@ -45,8 +44,12 @@ export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = a
     const from = top ? 0 : (pair.height - rows) * pair.width;
     return { width: pair.width, height: rows, reference: pair.reference.subarray(from, from + rows * pair.width), frame: pair.frame.subarray(from, from + rows * pair.width) };
   };
-  const tops = await alignRegions(banded.map((pair) => band(pair, true)), align);
-  const bottoms = await alignRegions(banded.map((pair) => band(pair, false)), align);
+  // The three measurements are independent: in flight together, they run on the pool's threads side by side.
+  const [whole, tops, bottoms] = await Promise.all([
+    alignRegions(pairs, align),
+    alignRegions(banded.map((pair) => band(pair, true)), align),
+    alignRegions(banded.map((pair) => band(pair, false)), align),
+  ]);
   let k = 0;
   return pairs.map((pair, i) => {
     if (pair.height < 3 * MIN_ALIGN_SIDE) return whole[i];
