@@ -22,11 +22,11 @@ COPY . .
 RUN npm ci --no-audit --no-fund
 RUN npm run build && npm run build -w @vigil/native-gpu
 RUN npm prune --omit=dev --no-audit --no-fund
-# What runs, gathered in /out: production node_modules, then each workspace's manifest, dist/, nested
+# What runs, gathered in /out: production node_modules, the shipped models, then each workspace's manifest, dist/, nested
 # node_modules/ and built addon (build/Release/*.node, where libs/native-gpu's loader looks), but no sources.
 RUN set -eu; \
     mkdir -p /out; \
-    cp -a package.json node_modules /out/; \
+    cp -a package.json node_modules models /out/; \
     for ws in $(node -p "require('./package.json').workspaces.join(' ')"); do \
       [ -d "$ws" ] || continue; \
       mkdir -p "/out/$ws"; \

@@ -378,7 +378,7 @@ describe(`${BASE_FILE}: healthy by construction (STYLE R19)`, () => {
 
     expect(migrate.image).toBe(service('risk-api').image);
     expect(migrate.build).toEqual(service('risk-api').build);
-    expect(words(migrate.command)).toEqual(['node', 'migrations/dist/cli.js', 'up']);
+    expect(words(migrate.command)).toEqual(['sh', '-c', 'node migrations/dist/cli.js up && node libs/core-ml/dist/registry/model-cli.js seed']);
   });
 });
 

@@ -65,7 +65,8 @@ export class PlatformRunner {
     // A fresh secret per run unless JWT_SECRET is set: tokens from an earlier run stop working, nothing else does.
     if (!process.env.JWT_SECRET) log('JWT_SECRET is not set: signing tokens with a random secret for this run');
     const jwtSecret = process.env.JWT_SECRET || randomBytes(48).toString('base64url');
-    const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET: jwtSecret };
+    // The development broker waits a fetch's full max wait even when data arrives meanwhile: keep it short.
+    const env = { KAFKA_FETCH_MAX_WAIT_MS: '20', ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET: jwtSecret };
     for (const [name, preferredPort] of [
       ['risk-api', 3000],
       ['defect-inspector', 3001],

@@ -54,6 +54,7 @@ export class PlatformModule implements NestModule {
       topics: options.consumedTopics,
       partitionsConsumedConcurrently: 4,
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      fetchMaxWaitMs: env.KAFKA_FETCH_MAX_WAIT_MS,
     };
     return {
       module: PlatformModule,

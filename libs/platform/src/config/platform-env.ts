@@ -82,6 +82,16 @@ export class PlatformEnv {
   KAFKA_SESSION_TIMEOUT_MS = 30_000;
 
   /**
+   * How long a fetch may wait at the broker for data before answering empty. Kafka answers as soon
+   * as data arrives; the development broker always waits the full time, so it runs with a low value.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30_000)
+  KAFKA_FETCH_MAX_WAIT_MS = 500;
+
+  /**
    * Signs and checks the service's bearer tokens (HS256). At least 32 characters of randomness:
    * `openssl rand -base64 48`. Rotating it logs everyone out.
    */

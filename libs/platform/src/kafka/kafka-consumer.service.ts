@@ -17,6 +17,7 @@ export interface KafkaConsumerOptions {
   topics: readonly string[];
   partitionsConsumedConcurrently: number;
   sessionTimeoutMs: number;
+  fetchMaxWaitMs: number;
 }
 
 /**
@@ -58,7 +59,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
         sessionTimeout: sessionTimeoutMs,
         heartbeatInterval: Math.floor(sessionTimeoutMs / 10),
         // The Java client's fetch.max.wait.ms: also bounds how long a shutdown waits for an idle fetch.
-        maxWaitTimeInMs: 500,
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs,
         allowAutoTopicCreation: false,
       });
       try {
