@@ -28,6 +28,9 @@
         'src/ops/sequence_model/sequence_model_emulate.cc',
         'src/ops/sequence_model/sequence_model_weights.cc',
         'src/ops/sequence_model/sequence_model_worker.cc',
+        'src/ops/clip_model/clip_model_cpu.cc',
+        'src/ops/clip_model/clip_model_layout.cc',
+        'src/ops/clip_model/clip_model_worker.cc',
       ],
       'include_dirs': ['src'],
       'defines': ['NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED'],
@@ -41,6 +44,7 @@
             'src/ops/window_agg/window_agg_cuda.cu',
             'src/ops/align/align_cuda.cu',
             'src/ops/sequence_model/sequence_model_cuda.cu',
+            'src/ops/clip_model/clip_model_cuda.cu',
           ],
           'libraries': ['-L<(vg_cuda_libdir)', '-lcudart_static', '-ldl', '-lrt', '-lpthread'],
           'rules': [
@@ -60,6 +64,7 @@
                 'src/ops/align/align_device.h',
                 'src/ops/sequence_model/sequence_model.h',
                 'src/ops/sequence_model/sequence_model_device.h',
+                'src/ops/clip_model/clip_model.h',
               ],
               'outputs': ['<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).cu.o'],
               'action': [

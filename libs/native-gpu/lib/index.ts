@@ -17,6 +17,9 @@ export type {
   AlignFramesResult,
   GrayImages,
 } from './align-frames';
+export { ClipModel, loadClipModel } from './clip-model';
+export type { ClipModelResult, ClipModelRunOptions } from './clip-model';
+export type { ClipArchitecture } from './clip-model-onnx';
 export { loadSequenceModel, SequenceModel } from './sequence-model';
 export type { SequenceModelCudaLaunchOptions, SequenceModelResult, SequenceModelRunOptions } from './sequence-model';
 export type { SequenceArchitecture } from './sequence-model-onnx';

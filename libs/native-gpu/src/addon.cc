@@ -11,6 +11,8 @@
 //   alignFrames()       Promise of per-pair shifts (phase correlation) (ops/align/)
 //   createSequenceModel(), runSequenceModel(), releaseSequenceModel()
 //                       the risk sequence model, loaded once (ops/sequence_model/)
+//   createClipModel(), runClipModel(), releaseClipModel()
+//                       the defect inspector's clip model, loaded once (ops/clip_model/)
 //   cudaCompiled        boolean
 #include <napi.h>
 
@@ -27,6 +29,11 @@ Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info);
 Napi::Value RunSequenceModel(const Napi::CallbackInfo& info);
 Napi::Value ReleaseSequenceModel(const Napi::CallbackInfo& info);
 }  // namespace vigil::sequence_model
+namespace vigil::clip_model {
+Napi::Value CreateClipModel(const Napi::CallbackInfo& info);
+Napi::Value RunClipModel(const Napi::CallbackInfo& info);
+Napi::Value ReleaseClipModel(const Napi::CallbackInfo& info);
+}  // namespace vigil::clip_model
 
 namespace vigil {
 
@@ -43,6 +50,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
               Napi::Function::New(env, sequence_model::RunSequenceModel, "runSequenceModel"));
   exports.Set("releaseSequenceModel", Napi::Function::New(env, sequence_model::ReleaseSequenceModel,
                                                          "releaseSequenceModel"));
+  exports.Set("createClipModel",
+              Napi::Function::New(env, clip_model::CreateClipModel, "createClipModel"));
+  exports.Set("runClipModel", Napi::Function::New(env, clip_model::RunClipModel, "runClipModel"));
+  exports.Set("releaseClipModel",
+              Napi::Function::New(env, clip_model::ReleaseClipModel, "releaseClipModel"));
 #ifdef NATIVE_GPU_WITH_CUDA
   exports.Set("cudaCompiled", Napi::Boolean::New(env, true));
 #else

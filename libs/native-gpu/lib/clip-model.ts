@@ -1,0 +1,154 @@
+/**
+ * The defect inspector's clip model (3-frame Conv3d stem pooled over time, transformer encoder, class
+ * head and heatmap decoder) run natively from its ONNX file (src/ops/clip_model/): weights are read and
+ * checked once, held in native memory (and in device memory when CUDA is available), and every `run`
+ * scores a batch of clips on the CPU twin or the CUDA kernels.
+ */
+import { types } from 'node:util';
+
+import type { ClipArchitecture } from './clip-model-onnx';
+import { readClipModelOnnx } from './clip-model-onnx';
+import { captureCallSite, nativeError, NativeGpuError } from './errors';
+import { loadBinding } from './loader';
+import type { Backend } from './runtime';
+import { describeType, expectInteger, expectObject, expectOneOf } from './validate';
+
+export interface ClipModelRunOptions {
+  /** `auto` (default) picks `cuda` when `backends()` has it, else `cpu`. */
+  backend?: 'auto' | Backend;
+  /** CPU backend worker threads (one clip each at a time); default: the machine's hardware concurrency. */
+  threads?: number;
+}
+
+export interface ClipModelResult {
+  /** The backend that ran. */
+  backend: Backend;
+  clips: number;
+  /** `[clips][classes]`: class logits, class 0 = OK (the graph's `logits`). */
+  logits: Float32Array;
+  /** `[clips][H/2][W/2]`: defect probability per cell (the graph's `heatmap`). */
+  heatmap: Float32Array;
+}
+
+type NativeModel = number;
+
+/** The addon's clip-model functions (src/ops/clip_model/clip_model_worker.cc). */
+interface ClipModelBinding {
+  createClipModel(dims: Int32Array, constants: Float32Array, weights: Float32Array): Promise<NativeModel>;
+  runClipModel(model: NativeModel, clips: Float32Array, options: { backend: Backend; threads: number }): Promise<{ logits: Float32Array; heatmap: Float32Array }>;
+  releaseClipModel(model: NativeModel): void;
+}
+
+const binding = (): ClipModelBinding => loadBinding() as unknown as ClipModelBinding;
+
+/** Frees the native model of a ClipModel that was collected without release(). */
+const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().releaseClipModel(handle));
+
+/**
+ * Reads the model from `onnx` (the bytes of `models/inspector/<v>/clip.onnx`), checks it (a RangeError
+ * starting `onnx:` names what does not fit) and loads its weights into native memory, and into device
+ * memory when `backends()` has `cuda`.
+ *
+ * @example
+ * const model = await loadClipModel(await fs.promises.readFile('models/inspector/2/clip.onnx'));
+ * const { logits, heatmap } = await model.run(clips); // Float32Array [N * 8 * 64 * 64]
+ * model.release();
+ */
+export async function loadClipModel(onnx: Uint8Array): Promise<ClipModel> {
+  const callSite = captureCallSite(loadClipModel);
+  if (!types.isUint8Array(onnx)) throw new TypeError(`onnx: expected Uint8Array (or Buffer), got ${describeType(onnx)}`);
+  const graph = readClipModelOnnx(onnx);
+  const a = graph.architecture;
+  const dims = Int32Array.from([a.frames, a.height, a.width, a.classes, a.c1, a.c2, a.dModel, a.heads, a.ffn, a.layers, a.upscale, a.heatChannels, a.headChannels]);
+  let handle: NativeModel;
+  try {
+    handle = await binding().createClipModel(dims, Float32Array.from([graph.attentionScale, graph.epsilon]), graph.weights);
+  } catch (error) {
+    throw nativeError(error, callSite);
+  }
+  return new ClipModel(handle, { ...a });
+}
+
+/** A clip model in native memory. Runs may overlap; `release()` frees it once they settle. */
+export class ClipModel {
+  private handle: NativeModel | undefined;
+
+  /** @internal Use {@link loadClipModel}. */
+  constructor(
+    handle: NativeModel,
+    /** The architecture read from the file; a clip is `frames × height × width` floats. */
+    readonly architecture: Readonly<ClipArchitecture>,
+  ) {
+    this.handle = handle;
+    unreleased.register(this, handle, this);
+  }
+
+  /** True once `release()` was called; runs are then refused. */
+  get released(): boolean {
+    return this.handle === undefined;
+  }
+
+  /**
+   * Scores `clips`, row-major `[N][frames][height][width]` float32 (the ONNX input `clip` [N, 1, L, H, W]:
+   * grey / 255, oldest frame first; values must be finite). Resolves with `logits` and `heatmap` as ONNX
+   * Runtime computes them from the same file (within 1e-3). A clip's result does not depend on its batch.
+   *
+   * Runs off the JS thread; `clips` must not be modified until it settles.
+   */
+  async run(clips: Float32Array, options: ClipModelRunOptions = {}): Promise<ClipModelResult> {
+    const callSite = captureCallSite(this.run);
+    const backend = resolveBackend(options);
+    let threads = 0;
+    if (options.threads !== undefined) {
+      expectInteger('options.threads', options.threads, 1, 4096);
+      threads = options.threads;
+    }
+    if (this.handle === undefined) {
+      throw new NativeGpuError('model: released; load it again with loadClipModel()', 'ERR_NATIVE_GPU_RELEASED');
+    }
+    const count = validateClips(clips, this.architecture);
+    let result: { logits: Float32Array; heatmap: Float32Array };
+    try {
+      result = await binding().runClipModel(this.handle, clips, { backend, threads });
+    } catch (error) {
+      throw nativeError(error, callSite);
+    }
+    return { backend, clips: count, ...result };
+  }
+
+  /** Frees the native (and device) weights once the runs in flight settle; later runs reject. Idempotent. */
+  release(): void {
+    if (this.handle === undefined) return;
+    unreleased.unregister(this);
+    binding().releaseClipModel(this.handle);
+    this.handle = undefined;
+  }
+}
+
+function resolveBackend(options: ClipModelRunOptions): Backend {
+  expectObject('options', options, false);
+  const requested = options.backend ?? 'auto';
+  expectOneOf('options.backend', requested, ['auto', 'cpu', 'cuda'] as const);
+  const native = loadBinding();
+  const hasCuda = native.backends().includes('cuda');
+  if (requested === 'auto') return hasCuda ? 'cuda' : 'cpu';
+  if (requested === 'cuda' && !hasCuda) {
+    const reason = native.cudaStatus().error ?? 'no CUDA device';
+    throw new NativeGpuError(`options.backend: 'cuda' is not available on this machine (${reason}); use 'auto' or 'cpu'`, 'ERR_NATIVE_GPU_CUDA_UNAVAILABLE');
+  }
+  return requested;
+}
+
+/** The clip count; throws a TypeError/RangeError naming `clips` (and the bad element). */
+function validateClips(clips: unknown, a: Readonly<ClipArchitecture>): number {
+  if (!types.isFloat32Array(clips)) throw new TypeError(`clips: expected Float32Array, got ${describeType(clips)}`);
+  const values = clips as Float32Array;
+  const size = a.frames * a.height * a.width;
+  if (values.length === 0 || values.length % size !== 0) {
+    throw new RangeError(`clips: expected a non-zero multiple of frames × height × width = ${a.frames} × ${a.height} × ${a.width} = ${size} elements, got ${values.length}`);
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new RangeError(`clips[${i}]: expected a finite number, got ${values[i]}`);
+  }
+  return values.length / size;
+}

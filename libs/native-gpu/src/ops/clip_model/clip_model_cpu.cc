@@ -1,0 +1,299 @@
+// clip_model_cpu.cc: the CPU twin of the clip model and its reference (see clip_model.h).
+//
+// Clips are independent: threads take one clip at a time and run the whole graph on it, so a clip's
+// result never depends on its batch or the thread count (bit for bit). Convs are direct loops: per
+// (output channel, input channel, kernel tap) one weight scales a whole output row (the inner loop
+// runs over output columns, contiguous for stride 1); every matrix product runs its inner loop over
+// output columns too. Forward is cloned for AVX-512, AVX2 + FMA and baseline x86-64 (target_clones:
+// the loader picks one by CPUID), with every helper inlined into it.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "ops/clip_model/clip_model.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VG_CLIP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define VG_CLIP_CLONES
+#endif
+#define VG_CLIP_INLINE inline __attribute__((always_inline))
+
+namespace vigil::clip_model {
+
+namespace {
+
+// Per-thread activations, sized once for the model.
+struct Scratch {
+  explicit Scratch(const Dims& m) {
+    const size_t h2 = static_cast<size_t>(m.height / 2) * (m.width / 2);
+    const size_t s = static_cast<size_t>(m.tokens());
+    const size_t d = static_cast<size_t>(m.model);
+    const size_t widest = std::max<size_t>({static_cast<size_t>(m.heat + m.features()), 3, static_cast<size_t>(m.c2)});
+    padded.resize(widest * (m.height + 2) * (m.width + 2));
+    conv1.resize(static_cast<size_t>(m.c1) * h2);
+    cat.resize(static_cast<size_t>(m.heat + m.features()) * h2);
+    conv2.resize(static_cast<size_t>(m.c2) * h2 / 4);
+    conv3.resize(d * s);
+    t.resize(s * d);
+    a.resize(s * d);
+    q.resize(s * d);
+    k.resize(s * d);
+    v.resize(s * d);
+    ctx.resize(std::max(s, size_t{2}) * d);  // also the pooled [2d]
+    hid.resize(s * std::max<size_t>(m.ffn, static_cast<size_t>(m.upscale) * m.upscale * m.heat));
+    scores.resize(s);
+    head1.resize(static_cast<size_t>(m.hidden) * h2);
+  }
+  std::vector<float> padded, conv1, cat, conv2, conv3, t, a, q, k, v, ctx, hid, scores, head1;
+};
+
+// out[o][y][x] = act(b[o] + Σ_{i,ky,kx} W[o][i][ky][kx] · in_padded[i][y·S + ky][x·S + kx]) for an
+// input of `cin` planes h × w zero-padded by `pad` on every side.
+template <int kStride>
+VG_CLIP_INLINE void Conv2d(const float* __restrict in, int cin, int h, int w,
+                           const float* __restrict weight, const float* __restrict bias, int cout,
+                           int kh, int kw, int pad, bool relu, float* __restrict padded,
+                           float* __restrict out) {
+  const int hp = h + 2 * pad;
+  const int wp = w + 2 * pad;
+  const int ho = (hp - kh) / kStride + 1;
+  const int wo = (wp - kw) / kStride + 1;
+  std::fill(padded, padded + static_cast<size_t>(cin) * hp * wp, 0.0f);
+  for (int i = 0; i < cin; ++i) {
+    for (int y = 0; y < h; ++y) {
+      std::copy(in + (static_cast<size_t>(i) * h + y) * w, in + (static_cast<size_t>(i) * h + y + 1) * w,
+                padded + (static_cast<size_t>(i) * hp + y + pad) * wp + pad);
+    }
+  }
+  for (int o = 0; o < cout; ++o) {
+    float* __restrict plane = out + static_cast<size_t>(o) * ho * wo;
+    std::fill(plane, plane + ho * wo, bias[o]);
+    for (int i = 0; i < cin; ++i) {
+      const float* src_plane = padded + static_cast<size_t>(i) * hp * wp;
+      for (int ky = 0; ky < kh; ++ky) {
+        for (int kx = 0; kx < kw; ++kx) {
+          const float wv = weight[((static_cast<size_t>(o) * cin + i) * kh + ky) * kw + kx];
+          for (int y = 0; y < ho; ++y) {
+            const float* __restrict src = src_plane + (y * kStride + ky) * wp + kx;
+            float* __restrict dst = plane + y * wo;
+            for (int x = 0; x < wo; ++x) dst[x] += wv * src[x * kStride];
+          }
+        }
+      }
+    }
+    if (relu) {
+      for (int e = 0; e < ho * wo; ++e) plane[e] = plane[e] > 0.0f ? plane[e] : 0.0f;
+    }
+  }
+}
+
+// y[s][j] = act(b[j] + Σ_i x[s][i] · W[i][j]), W [k][n].
+VG_CLIP_INLINE void Linear(const float* __restrict x, int rows, int k, const float* __restrict weight,
+                           const float* __restrict bias, int n, bool relu, float* __restrict y) {
+  for (int s = 0; s < rows; ++s) {
+    float* __restrict out = y + static_cast<size_t>(s) * n;
+    std::copy(bias, bias + n, out);
+    const float* row = x + static_cast<size_t>(s) * k;
+    for (int i = 0; i < k; ++i) {
+      const float u = row[i];
+      const float* __restrict wr = weight + static_cast<size_t>(i) * n;
+      for (int j = 0; j < n; ++j) out[j] += u * wr[j];
+    }
+    if (relu) {
+      for (int j = 0; j < n; ++j) out[j] = out[j] > 0.0f ? out[j] : 0.0f;
+    }
+  }
+}
+
+VG_CLIP_INLINE void LayerNorm(const float* __restrict x, int rows, int d, const float* __restrict g,
+                              const float* __restrict b, float eps, float* __restrict y) {
+  for (int s = 0; s < rows; ++s) {
+    const float* in = x + static_cast<size_t>(s) * d;
+    float* out = y + static_cast<size_t>(s) * d;
+    float mean = 0.0f;
+    for (int j = 0; j < d; ++j) mean += in[j];
+    mean /= static_cast<float>(d);
+    float var = 0.0f;
+    for (int j = 0; j < d; ++j) var += (in[j] - mean) * (in[j] - mean);
+    var /= static_cast<float>(d);
+    const float inv = 1.0f / std::sqrt(var + eps);
+    for (int j = 0; j < d; ++j) out[j] = (in[j] - mean) * inv * g[j] + b[j];
+  }
+}
+
+VG_CLIP_CLONES void Forward(const Model& model, const float* clip, Scratch& w, float* logits,
+                            float* heatmap) {
+  const Dims& m = model.dims;
+  const Layout& l = model.layout;
+  const float* wt = model.weights.data();
+  const int h2 = m.height / 2, w2 = m.width / 2, plane2 = h2 * w2;
+  const int steps = m.frames - kTimeKernel + 1;
+  const int S = m.tokens(), d = m.model, F = m.features();
+
+  // conv1 per output time step (three frames as three input planes), pooled into f, which sits
+  // after the decoder's k channels in `cat` (the heatmap head's concat(g, f)).
+  float* f = w.cat.data() + static_cast<size_t>(m.heat) * plane2;
+  float* f_mean = f;
+  float* f_max = f + static_cast<size_t>(m.c1) * plane2;
+  for (int t = 0; t < steps; ++t) {
+    Conv2d<2>(clip + static_cast<size_t>(t) * m.height * m.width, kTimeKernel, m.height, m.width,
+              wt + l.conv1_w, wt + l.conv1_b, m.c1, 4, 4, 1, true, w.padded.data(), w.conv1.data());
+    const float* c = w.conv1.data();
+    if (t == 0) {
+      std::copy(c, c + static_cast<size_t>(m.c1) * plane2, f_mean);
+      std::copy(c, c + static_cast<size_t>(m.c1) * plane2, f_max);
+    } else {
+      for (int e = 0; e < m.c1 * plane2; ++e) {
+        f_mean[e] += c[e];
+        f_max[e] = std::max(f_max[e], c[e]);
+      }
+    }
+  }
+  const float inv_steps = 1.0f / static_cast<float>(steps);
+  for (int e = 0; e < m.c1 * plane2; ++e) f_mean[e] *= inv_steps;
+
+  Conv2d<2>(f, F, h2, w2, wt + l.conv2_w, wt + l.conv2_b, m.c2, 3, 3, 1, true, w.padded.data(),
+            w.conv2.data());
+  Conv2d<2>(w.conv2.data(), m.c2, h2 / 2, w2 / 2, wt + l.conv3_w, wt + l.conv3_b, d, 3, 3, 1, true,
+            w.padded.data(), w.conv3.data());
+
+  // Tokens: t[s][c] = conv3[c][s] + pos[s][c].
+  float* t = w.t.data();
+  for (int s = 0; s < S; ++s) {
+    for (int c = 0; c < d; ++c) t[s * d + c] = w.conv3[static_cast<size_t>(c) * S + s] + wt[l.pos + s * d + c];
+  }
+
+  const int heads = m.heads, dh = d / heads;
+  const float eps = model.constants.epsilon, scale = model.constants.attention_scale;
+  for (const LayerLayout& y : l.layers) {
+    LayerNorm(t, S, d, wt + y.ln1_g, wt + y.ln1_b, eps, w.a.data());
+    Linear(w.a.data(), S, d, wt + y.w_q, wt + y.b_q, d, false, w.q.data());
+    Linear(w.a.data(), S, d, wt + y.w_k, wt + y.b_k, d, false, w.k.data());
+    Linear(w.a.data(), S, d, wt + y.w_v, wt + y.b_v, d, false, w.v.data());
+    float* p = w.scores.data();
+    for (int hd = 0; hd < heads; ++hd) {
+      const int off = hd * dh;
+      for (int s = 0; s < S; ++s) {
+        const float* qs = w.q.data() + s * d + off;
+        float top = -INFINITY;
+        for (int r = 0; r < S; ++r) {
+          const float* kr = w.k.data() + r * d + off;
+          float dot = 0.0f;
+          for (int c = 0; c < dh; ++c) dot += qs[c] * kr[c];
+          p[r] = dot * scale;
+          top = std::max(top, p[r]);
+        }
+        float sum = 0.0f;
+        for (int r = 0; r < S; ++r) {
+          p[r] = std::exp(p[r] - top);
+          sum += p[r];
+        }
+        const float inv = 1.0f / sum;
+        float* out = w.ctx.data() + s * d + off;
+        std::fill(out, out + dh, 0.0f);
+        for (int r = 0; r < S; ++r) {
+          const float pr = p[r] * inv;
+          const float* vr = w.v.data() + r * d + off;
+          for (int c = 0; c < dh; ++c) out[c] += pr * vr[c];
+        }
+      }
+    }
+    Linear(w.ctx.data(), S, d, wt + y.w_o, wt + y.b_o, d, false, w.a.data());
+    for (int e = 0; e < S * d; ++e) t[e] += w.a[e];
+    LayerNorm(t, S, d, wt + y.ln2_g, wt + y.ln2_b, eps, w.a.data());
+    Linear(w.a.data(), S, d, wt + y.w_1, wt + y.b_1, m.ffn, true, w.hid.data());
+    Linear(w.hid.data(), S, m.ffn, wt + y.w_2, wt + y.b_2, d, false, w.q.data());
+    for (int e = 0; e < S * d; ++e) t[e] += w.q[e];
+  }
+  LayerNorm(t, S, d, wt + l.final_g, wt + l.final_b, eps, w.a.data());
+  const float* enc = w.a.data();
+
+  // Class head over concat(mean token, max token).
+  float* pooled = w.ctx.data();  // 2d floats
+  for (int c = 0; c < d; ++c) {
+    float sum = 0.0f, top = -INFINITY;
+    for (int s = 0; s < S; ++s) {
+      sum += enc[s * d + c];
+      top = std::max(top, enc[s * d + c]);
+    }
+    pooled[c] = sum / static_cast<float>(S);
+    pooled[d + c] = top;
+  }
+  Linear(pooled, 1, 2 * d, wt + l.cls_w, wt + l.cls_b, m.classes, false, logits);
+
+  // Heatmap: each token's u×u·k values placed on its cells, then the two convs over concat(g, f).
+  const int u = m.upscale, k = m.heat, gw = m.grid_w();
+  const int cell_values = u * u * k;
+  Linear(enc, S, d, wt + l.heat_w, wt + l.heat_b, cell_values, false, w.hid.data());
+  for (int s = 0; s < S; ++s) {
+    const int gy = s / gw, gx = s % gw;
+    const float* values = w.hid.data() + static_cast<size_t>(s) * cell_values;
+    for (int uy = 0; uy < u; ++uy) {
+      for (int ux = 0; ux < u; ++ux) {
+        for (int kc = 0; kc < k; ++kc) {
+          w.cat[static_cast<size_t>(kc) * plane2 + (gy * u + uy) * w2 + gx * u + ux] = values[(uy * u + ux) * k + kc];
+        }
+      }
+    }
+  }
+  Conv2d<1>(w.cat.data(), k + F, h2, w2, wt + l.head1_w, wt + l.head1_b, m.hidden, 3, 3, 1, true,
+            w.padded.data(), w.head1.data());
+  const float* w2h = wt + l.head2_w;
+  const float b2 = wt[l.head2_b];
+  for (int e = 0; e < plane2; ++e) heatmap[e] = b2;
+  for (int c = 0; c < m.hidden; ++c) {
+    const float wc = w2h[c];
+    const float* src = w.head1.data() + static_cast<size_t>(c) * plane2;
+    for (int e = 0; e < plane2; ++e) heatmap[e] += wc * src[e];
+  }
+  for (int e = 0; e < plane2; ++e) heatmap[e] = 1.0f / (1.0f + std::exp(-heatmap[e]));
+}
+
+}  // namespace
+
+Status ClipModelCpu(const Model& model, const Params& p, const Outputs& out) {
+  static const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int64_t wanted = p.threads > 0 ? p.threads : hardware;
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min(wanted, p.count)));
+  const Dims& m = model.dims;
+  const size_t clip_size = static_cast<size_t>(m.clip_size());
+  const size_t heat_size = static_cast<size_t>(m.heat_h()) * m.heat_w();
+  std::atomic<int64_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto body = [&]() {
+    try {
+      Scratch scratch(m);
+      for (int64_t n = next++; n < p.count; n = next++) {
+        Forward(model, p.clips + n * clip_size, scratch, out.logits + n * m.classes,
+                out.heatmap + n * heat_size);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next = p.count;
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<size_t>(threads - 1));
+  for (int t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(body);
+    } catch (const std::system_error&) {
+      break;  // no more threads: those running (and this one) drain the remaining clips
+    }
+  }
+  body();
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return Status::Ok();
+}
+
+}  // namespace vigil::clip_model
