@@ -28,10 +28,16 @@ export interface ModelReport {
   staticRecall: number;
   temporalRecall: number;
   falseAlarmRate: number;
-  /** Static defect clips with a DEFECT verdict, the share whose heatmap box has IoU ≥ IOU_TARGET with the truth, and the median IoU. */
-  localisation: { detected: number; share: number; medianIou: number };
+  /** Static defect clips with a DEFECT verdict, the share whose heatmap box has IoU ≥ IOU_TARGET with the truth, and the median IoU; also per static class. */
+  localisation: Localisation & { perClass: (Localisation & { label: string })[] };
   /** Precision-recall of defect vs OK, for the plot. */
   curve: PrPoint[];
+}
+
+export interface Localisation {
+  detected: number;
+  share: number;
+  medianIou: number;
 }
 
 export interface OutputShape {
@@ -72,13 +78,13 @@ export function evaluateModel(name: string, logits: Float32Array, heatmaps: Floa
     return idx.length === 0 ? NaN : idx.filter(hit).length / idx.length;
   };
 
-  const ious: number[] = [];
+  const ious: { label: string; iou: number }[] = [];
   records.forEach((r, i) => {
     if (!isStatic(r.label) || !flagged(i) || r.bbox === null) return;
     const box = heatmapToBox(heatmaps.subarray(i * heatHeight * heatWidth, (i + 1) * heatHeight * heatWidth), heatHeight, heatWidth, shape.frameWidth, shape.frameHeight);
-    ious.push(box ? boxIou(box, r.bbox) : 0);
+    ious.push({ label: r.label, iou: box ? boxIou(box, r.bbox) : 0 });
   });
-  const sorted = [...ious].sort((a, b) => a - b);
+  const staticLabels = INSPECTOR_CLASSES.filter(isStatic);
 
   return {
     name,
@@ -95,10 +101,18 @@ export function evaluateModel(name: string, logits: Float32Array, heatmaps: Floa
     temporalRecall: share((r) => r.temporal, flagged),
     falseAlarmRate: share((r) => r.classIndex === 0, flagged),
     localisation: {
-      detected: ious.length,
-      share: ious.length === 0 ? NaN : ious.filter((v) => v >= IOU_TARGET).length / ious.length,
-      medianIou: sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)],
+      ...localisation(ious.map((v) => v.iou)),
+      perClass: staticLabels.map((label) => ({ label, ...localisation(ious.filter((v) => v.label === label).map((v) => v.iou)) })),
     },
     curve: precisionRecallCurve(scores, labels),
+  };
+}
+
+function localisation(ious: readonly number[]): Localisation {
+  const sorted = [...ious].sort((a, b) => a - b);
+  return {
+    detected: ious.length,
+    share: ious.length === 0 ? NaN : ious.filter((v) => v >= IOU_TARGET).length / ious.length,
+    medianIou: sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)],
   };
 }

@@ -20,7 +20,7 @@ Data
   --defect-rate X       share of defective parts, classes uniform (default 0.5)
   --frames N            frames per clip, at least 3 (default 8)
 Models
-  --epochs N            (default 16)
+  --epochs N            (default 24)
   --threads N           threads per trainer; both models train at once (default: half the cores)
 Other
   --reduced             a small, fast run proving the pipeline end to end (CI)
@@ -47,7 +47,7 @@ const GEOMETRY = { sourceWidth: 160, sourceHeight: 120, inputWidth: 64, inputHei
 const BASELINE = { heatWeight: 8 };
 
 const SIZES = {
-  full: { clips: 3000, holdoutClips: 1200, epochs: 16 },
+  full: { clips: 3000, holdoutClips: 1200, epochs: 24 },
   reduced: { clips: 96, holdoutClips: 48, epochs: 1 },
 };
 
