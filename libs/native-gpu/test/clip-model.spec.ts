@@ -1,7 +1,7 @@
 /** @jest-environment @vigil/core-ml/test/ort-environment */
 /**
  * The clip model's CPU twin against ONNX Runtime running the same shipped file,
- * models/inspector/2/clip.onnx, on real preprocessed simulator clips (the training pipeline's
+ * models/inspector/<highest version>/clip.onnx, on real preprocessed simulator clips (the training pipeline's
  * buildClipDataset with the manifest's holdout spec) and on random clips in the input's range [0, 1].
  *
  * Tolerance: max |Δ| ≤ 1e-3 on logits and on heatmap probabilities (float32 throughout; the twin sums
@@ -16,9 +16,10 @@ import { loadClipModel, NativeGpuError } from '@vigil/native-gpu';
 import type { ClipModel, ClipModelResult } from '@vigil/native-gpu';
 
 import { buildClipDataset } from '../../../apps/defect-inspector/src/training/dataset';
+import { inspectorModelDir } from './clip-model-files';
 import { rng } from './helpers/random';
 
-const MODEL_DIR = path.resolve(__dirname, '../../../models/inspector/2');
+const MODEL_DIR = inspectorModelDir();
 const ATOL = 1e-3;
 const [L, H, W] = [8, 64, 64];
 const CLIP = L * H * W;
@@ -42,7 +43,7 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-describe('ClipModel (CPU twin) vs ONNX Runtime on models/inspector/2/clip.onnx', () => {
+describe('ClipModel (CPU twin) vs ONNX Runtime on the shipped models/inspector clip.onnx', () => {
   const bytes = fs.readFileSync(path.join(MODEL_DIR, 'clip.onnx'));
   let model: ClipModel;
   let session: ort.InferenceSession;
