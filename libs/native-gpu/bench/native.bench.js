@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // native.bench.js (`npm run bench:native`): per op, CPU-twin time and throughput on this machine
 // and, where `backends()` has cuda, GPU frames/s (end to end from JS, and kernels only by CUDA
-// events) with achieved DRAM bandwidth against the device's peak; for the risk sequence model, rows/s of
-// the CPU twin against ONNX Runtime on the same file (and of the CUDA kernel). Every GPU configuration
+// events) with achieved DRAM bandwidth against the device's peak; for the risk sequence model and the
+// inspector's clip model, rows (clips)/s of the CPU twin against ONNX Runtime on the same file (and of CUDA). Every GPU configuration
 // is checked against the CPU twin, and the twin against ORT, before it is timed. Writes the `native`
 // section of docs/benchmarks.md.
 //
@@ -14,7 +14,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { alignFrames, backends, deviceInfo, loadSequenceModel, windowAggregates } = require('../dist');
+const { alignFrames, backends, deviceInfo, loadClipModel, loadSequenceModel, windowAggregates } = require('../dist');
 const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
 
 const QUICK = process.argv.includes('--quick');
@@ -208,6 +208,48 @@ async function benchSequenceModel(hasCuda) {
   return rows;
 }
 
+// The inspector's clip model (models/inspector/<highest version>/clip.onnx): CPU twin vs ONNX Runtime
+// (CPU EP, default session options) on random clips in [0, 1], and CUDA where present; each is checked
+// against ORT / the twin (max |Δ| on logits and heatmap <= 1e-3) before it is timed.
+async function benchClipModel(hasCuda) {
+  const ort = require('onnxruntime-node');
+  const root = path.resolve(__dirname, '../../../models/inspector');
+  const version = Math.max(...fs.readdirSync(root).filter((name) => /^\d+$/.test(name)).map(Number));
+  const file = path.join(root, String(version), 'clip.onnx');
+  const bytes = fs.readFileSync(file);
+  const model = await loadClipModel(bytes);
+  const session = await ort.InferenceSession.create(bytes);
+  const { frames, height, width } = model.architecture;
+  const clipSize = frames * height * width;
+  const runOrt = async (x) => {
+    const out = await session.run({ clip: new ort.Tensor('float32', x, [x.length / clipSize, 1, frames, height, width]) });
+    return { logits: out.logits.data, heatmap: out.heatmap.data };
+  };
+  const diffOf = (a, b) => Math.max(maxLogitDiff(a.logits, b.logits), maxLogitDiff(a.heatmap, b.heatmap));
+  const rows = [];
+  for (const batch of [1, 16, ...(hasCuda ? [256] : [])]) {
+    const random = rng(batch);
+    const x = Float32Array.from({ length: batch * clipSize }, () => random());
+    const twin = await model.run(x, { backend: 'cpu' });
+    const diff = diffOf(twin, await runOrt(x));
+    if (diff > 1e-3) throw new Error(`clip model batch ${batch}: the twin differs from ORT by ${diff}`);
+    const reps = QUICK ? 5 : batch === 1 ? 200 : 30;
+    const budget = QUICK ? 0.5 : 3;
+    const cpuSeconds = await time(() => model.run(x, { backend: 'cpu' }), reps, budget);
+    const ortSeconds = await time(() => runOrt(x), reps, budget);
+    let gpu = 'n/a';
+    if (hasCuda) {
+      const gpuDiff = diffOf(await model.run(x, { backend: 'cuda' }), twin);
+      if (gpuDiff > 1e-3) throw new Error(`clip model batch ${batch}: cuda differs from the twin by ${gpuDiff}`);
+      gpu = fmt(batch / (await time(() => model.run(x, { backend: 'cuda' }), reps, budget)), 0);
+    }
+    rows.push(`| ${batch} | ${fmt(batch / cpuSeconds, 0)} | ${fmt(batch / ortSeconds, 0)} | ${fmt(ortSeconds / cpuSeconds, 2)}× | ${fmt(diff * 1e6, 1)} | ${gpu} |`);
+  }
+  model.release();
+  await session.release();
+  return { rows, file: path.relative(path.resolve(__dirname, '../../..'), file) };
+}
+
 (async () => {
   const hasCuda = backends().includes('cuda');
   const device = hasCuda ? deviceInfo()[0] : undefined;
@@ -215,6 +257,7 @@ async function benchSequenceModel(hasCuda) {
   const windowRows = await benchWindowAgg(hasCuda);
   const { cpuRows, gpuRows } = await benchAlign(hasCuda, peak);
   const sequenceRows = await benchSequenceModel(hasCuda);
+  const clip = await benchClipModel(hasCuda);
   const body = [
     '### windowAggregates',
     '',
@@ -251,8 +294,16 @@ async function benchSequenceModel(hasCuda) {
     '| real steps | batch | twin rows/s | ORT rows/s | twin / ORT | Δlogit (1e-6) | CUDA rows/s |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...sequenceRows,
+    '',
+    `### clip model (${clip.file})`,
+    '',
+    `Clips [8 frames × 64 × 64] scored per second from JS (validation and marshalling included), median call, random clips in [0, 1]. CPU twin: all threads (one clip per thread); ORT: onnxruntime-node CPU, default session options, same file. Δ = max |twin − ORT| over logits and heatmap.`,
+    '',
+    '| batch | twin clips/s | ORT clips/s | twin / ORT | Δ (1e-6) | CUDA clips/s |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...clip.rows,
   ].join('\n');
-  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates, alignFrames and the sequence model', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
+  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates, alignFrames, the sequence model and the clip model', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
   console.log(body);
   console.log(`\nwritten to ${DOC} (section native)`);
 })().catch((error) => {
