@@ -50,7 +50,7 @@ const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().r
  * memory when `backends()` has `cuda`.
  *
  * @example
- * const model = await loadClipModel(await fs.promises.readFile('models/inspector/2/clip.onnx'));
+ * const model = await loadClipModel(await fs.promises.readFile('models/inspector/3/clip.onnx'));
  * const { logits, heatmap } = await model.run(clips); // Float32Array [N * 8 * 64 * 64]
  * model.release();
  */
