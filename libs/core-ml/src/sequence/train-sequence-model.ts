@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { definedOnly, EpochProgress, float32Bytes, float32sOf, runEpochTrainer } from '../common/epoch-trainer';
 import { parseSequenceModel, SequenceModelWeights } from './sequence-model';
 
 /** Sequences row-major [count, steps, channels]; the risk service's SequenceBatch has this shape. */
@@ -42,15 +42,7 @@ export interface SequenceTrainParams {
   binaryPath: string;
 }
 
-export interface SequenceTrainProgress {
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  /** Mean loss of the epoch so far. */
-  loss: number;
-  stepsPerSecond: number;
-}
+export type SequenceTrainProgress = EpochProgress;
 
 export interface SequenceTrainingResult {
   weights: SequenceModelWeights;
@@ -89,8 +81,6 @@ export const DEFAULT_SEQUENCE_TRAIN_PARAMS: Readonly<SequenceTrainParams> = Obje
   binaryPath: resolve(__dirname, '../../build/seq-train'),
 });
 
-const PROGRESS = /^epoch (\d+)\/(\d+) step (\d+)\/(\d+) loss (\S+) steps\/s (\S+)$/;
-const DONE = /^done steps (\d+) seconds (\S+) steps\/s (\S+) loss (\S+)$/;
 
 /**
  * Trains the sequence model with the native trainer: inputs go to a temporary folder as raw float32,
@@ -115,8 +105,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, params: Par
   const dir = await mkdtemp(join(tmpdir(), 'seq-train-'));
   try {
     const file = (name: string): string => join(dir, name);
-    await writeFile(file('x.bin'), bytesOf(data.sequences.data));
-    await writeFile(file('y.bin'), bytesOf(labels));
+    await writeFile(file('x.bin'), float32Bytes(data.sequences.data));
+    await writeFile(file('y.bin'), float32Bytes(labels));
     const args = [
       '--data', file('x.bin'), '--labels', file('y.bin'), '--out', dir,
       '--n', `${n}`, '--steps', `${data.sequences.steps}`, '--channels', `${data.sequences.channels}`, '--mask-channel', `${p.maskChannel}`,
@@ -125,62 +115,20 @@ export async function trainSequenceModel(data: SequenceTrainingData, params: Par
       '--seed', `${p.seed}`, '--threads', `${p.threads}`,
     ];
     if (weights) {
-      await writeFile(file('w.bin'), bytesOf(weights));
+      await writeFile(file('w.bin'), float32Bytes(weights));
       args.push('--weights', file('w.bin'));
     }
     if (p.evaluate) {
-      await writeFile(file('eval.bin'), bytesOf(p.evaluate.data));
+      await writeFile(file('eval.bin'), float32Bytes(p.evaluate.data));
       args.push('--eval', file('eval.bin'), '--eval-n', `${p.evaluate.count}`);
     }
-    const done = await runTrainer(p.binaryPath, args, p.onProgress);
+    const done = await runEpochTrainer('seq-train', p.binaryPath, args, (message, code) => new SequenceTrainerError(message, code), p.onProgress);
     const model = parseSequenceModel(await readFile(file('manifest.json'), 'utf8'), await readFile(file('weights.bin')));
-    const evalLogits = p.evaluate ? floatsOf(await readFile(file('eval-logits.bin'))) : undefined;
+    const evalLogits = p.evaluate ? float32sOf(await readFile(file('eval-logits.bin'))) : undefined;
     return { weights: model, ...(evalLogits ? { evalLogits } : {}), ...done };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-type Done = Pick<SequenceTrainingResult, 'steps' | 'seconds' | 'stepsPerSecond' | 'finalLoss'>;
-
-function runTrainer(binary: string, args: string[], onProgress?: (progress: SequenceTrainProgress) => void): Promise<Done> {
-  return new Promise((settle, fail) => {
-    // libgomp's default spin-waiting collapses training (about 20x slower) when other processes hold the cores.
-    const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    let done: Done | undefined;
-    const line = (text: string): void => {
-      const progress = PROGRESS.exec(text);
-      if (progress && onProgress) {
-        const [epoch, epochs, step, stepsPerEpoch, loss, stepsPerSecond] = progress.slice(1).map(Number);
-        onProgress({ epoch, epochs, step, stepsPerEpoch, loss, stepsPerSecond });
-      }
-      const end = DONE.exec(text);
-      if (end) done = { steps: Number(end[1]), seconds: Number(end[2]), stepsPerSecond: Number(end[3]), finalLoss: Number(end[4]) };
-    };
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const lines = stdout.split('\n');
-      stdout = lines.pop() ?? '';
-      lines.forEach(line);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      fail(
-        error.code === 'ENOENT' || error.code === 'EACCES'
-          ? new SequenceTrainerError(`seq-train is not built at ${binary}: run \`make -C libs/core-ml/native\` from the repository root`, null)
-          : error,
-      );
-    });
-    child.on('close', (code) => {
-      const reason = stderr.trim().split('\n').pop() ?? '';
-      if (code !== 0) fail(new SequenceTrainerError(`seq-train exited with ${code}: ${reason || 'no message'}`, code));
-      else if (!done) fail(new SequenceTrainerError('seq-train exited without its final "done" line', code));
-      else settle(done);
-    });
-  });
 }
 
 function validateParams(p: SequenceTrainParams): void {
@@ -226,16 +174,4 @@ function toFloat32(name: string, values: ArrayLike<number>, count: number, ok: (
   const bad = out.findIndex((v) => !ok(v));
   if (bad >= 0) throw new RangeError(`${name}[${bad}] is ${values[bad]}, must be ${what}`);
   return out;
-}
-
-const bytesOf = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-
-function floatsOf(bytes: Uint8Array): Float32Array {
-  const out = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

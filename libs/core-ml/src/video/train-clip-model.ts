@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { definedOnly, EpochProgress, float32Bytes, float32sOf, runEpochTrainer } from '../common/epoch-trainer';
 import { CLIP_TIME_KERNEL, clipGeometry, ClipModelKind, ClipModelWeights, parseClipModel } from './clip-model';
 
 /** Grey clips, row-major [count, frames, height, width], one byte per pixel (the model sees value / 255). */
@@ -48,15 +48,7 @@ export interface ClipTrainParams {
   binaryPath: string;
 }
 
-export interface ClipTrainProgress {
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  /** Mean loss of the epoch so far. */
-  loss: number;
-  stepsPerSecond: number;
-}
+export type ClipTrainProgress = EpochProgress;
 
 export interface ClipTrainingResult {
   weights: ClipModelWeights;
@@ -104,8 +96,6 @@ export const DEFAULT_CLIP_TRAIN_PARAMS: Readonly<ClipTrainParams> = Object.freez
   binaryPath: resolve(__dirname, '../../build/clip-train'),
 });
 
-const PROGRESS = /^epoch (\d+)\/(\d+) step (\d+)\/(\d+) loss (\S+) steps\/s (\S+)$/;
-const DONE = /^done steps (\d+) seconds (\S+) steps\/s (\S+) loss (\S+)$/;
 
 /**
  * Trains the clip model (or the single-frame baseline) with the native trainer: inputs go to a
@@ -142,7 +132,7 @@ export async function trainClipModel(data: ClipTrainingData, params: Partial<Cli
     const file = (name: string): string => join(dir, name);
     await writeFile(file('x.u8'), data.clips.data);
     await writeFile(file('y.u8'), labels);
-    await writeFile(file('heat.bin'), bytesOf(data.heatmaps));
+    await writeFile(file('heat.bin'), float32Bytes(data.heatmaps));
     const args = [
       '--model', p.kind, '--data', file('x.u8'), '--labels', file('y.u8'), '--heatmaps', file('heat.bin'), '--out', dir,
       '--n', `${n}`, '--frames', `${frames}`, '--height', `${height}`, '--width', `${width}`, '--classes', `${p.classes}`,
@@ -154,55 +144,13 @@ export async function trainClipModel(data: ClipTrainingData, params: Partial<Cli
       await writeFile(file('eval.u8'), p.evaluate.data);
       args.push('--eval', file('eval.u8'), '--eval-n', `${p.evaluate.count}`);
     }
-    const done = await runTrainer(p.binaryPath, args, p.onProgress);
+    const done = await runEpochTrainer('clip-train', p.binaryPath, args, (message, code) => new ClipTrainerError(message, code), p.onProgress);
     const weights = parseClipModel(await readFile(file('manifest.json'), 'utf8'), await readFile(file('weights.bin')));
     if (!p.evaluate) return { weights, ...done };
-    return { weights, evalLogits: floatsOf(await readFile(file('eval-logits.bin'))), evalHeatmaps: floatsOf(await readFile(file('eval-heatmaps.bin'))), ...done };
+    return { weights, evalLogits: float32sOf(await readFile(file('eval-logits.bin'))), evalHeatmaps: float32sOf(await readFile(file('eval-heatmaps.bin'))), ...done };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-type Done = Pick<ClipTrainingResult, 'steps' | 'seconds' | 'stepsPerSecond' | 'finalLoss'>;
-
-function runTrainer(binary: string, args: string[], onProgress?: (progress: ClipTrainProgress) => void): Promise<Done> {
-  return new Promise((settle, fail) => {
-    // libgomp's default spin-waiting collapses training when other processes hold the cores.
-    const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    let done: Done | undefined;
-    const line = (text: string): void => {
-      const progress = PROGRESS.exec(text);
-      if (progress && onProgress) {
-        const [epoch, epochs, step, stepsPerEpoch, loss, stepsPerSecond] = progress.slice(1).map(Number);
-        onProgress({ epoch, epochs, step, stepsPerEpoch, loss, stepsPerSecond });
-      }
-      const end = DONE.exec(text);
-      if (end) done = { steps: Number(end[1]), seconds: Number(end[2]), stepsPerSecond: Number(end[3]), finalLoss: Number(end[4]) };
-    };
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const lines = stdout.split('\n');
-      stdout = lines.pop() ?? '';
-      lines.forEach(line);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      fail(
-        error.code === 'ENOENT' || error.code === 'EACCES'
-          ? new ClipTrainerError(`clip-train is not built at ${binary}: run \`make -C libs/core-ml/native\` from the repository root`, null)
-          : error,
-      );
-    });
-    child.on('close', (code) => {
-      const reason = stderr.trim().split('\n').pop() ?? '';
-      if (code !== 0) fail(new ClipTrainerError(`clip-train exited with ${code}: ${reason || 'no message'}`, code));
-      else if (!done) fail(new ClipTrainerError('clip-train exited without its final "done" line', code));
-      else settle(done);
-    });
-  });
 }
 
 function validateParams(p: ClipTrainParams): void {
@@ -229,16 +177,4 @@ export function validateClipBatch(name: string, batch: ClipBatch): void {
   if (data.length !== count * frames * height * width) {
     throw new RangeError(`${name}.data holds ${data.length} bytes, expected count·frames·height·width = ${count * frames * height * width}`);
   }
-}
-
-const bytesOf = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-
-function floatsOf(bytes: Uint8Array): Float32Array {
-  const out = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
-
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
