@@ -47,6 +47,8 @@
 // Build: make -C libs/core-ml/native (from the repository root).
 #include <torch/torch.h>
 
+#include "../common/trainer_cli.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -58,6 +60,11 @@
 #include <vector>
 
 namespace {
+
+using trainer::Flags;
+using trainer::read_tensor;
+using trainer::UsageError;
+using trainer::write_floats;
 
 constexpr double kBnEpsilon = 1e-5;
 constexpr double kBnMomentum = 0.1;
@@ -73,115 +80,44 @@ struct Options {
   uint64_t seed = 1;
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-int64_t to_int(const std::string& name, const std::string& value) {
-  try {
-    size_t used = 0;
-    long long parsed = std::stoll(value, &used);
-    if (used == value.size()) return parsed;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("--" + name + " must be an integer, got '" + value + "'");
-}
-
-double to_double(const std::string& name, const std::string& value) {
-  try {
-    size_t used = 0;
-    double parsed = std::stod(value, &used);
-    if (used == value.size() && std::isfinite(parsed)) return parsed;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("--" + name + " must be a number, got '" + value + "'");
-}
-
 Options parse(int argc, char** argv) {
-  std::map<std::string, std::string> given;
-  for (int i = 1; i < argc; i += 2) {
-    std::string key = argv[i];
-    if (key.rfind("--", 0) != 0 || i + 1 >= argc) throw UsageError("expected --name value pairs, got '" + key + "'");
-    given[key.substr(2)] = argv[i + 1];
-  }
+  Flags flags(argc, argv);
   Options o;
-  auto text = [&](const char* name, std::string& field, bool required) {
-    auto it = given.find(name);
-    if (it != given.end()) field = it->second, given.erase(it);
-    else if (required) throw UsageError(std::string("--") + name + " is required");
-  };
-  auto integer = [&](const char* name, int64_t& field, bool required, int64_t min) {
-    std::string value;
-    text(name, value, required);
-    if (value.empty()) return;
-    field = to_int(name, value);
-    if (field < min) throw UsageError(std::string("--") + name + " must be >= " + std::to_string(min));
-  };
-  auto number = [&](const char* name, double& field) {
-    std::string value;
-    text(name, value, false);
-    if (value.empty()) return;
-    field = to_double(name, value);
-    if (field <= 0) throw UsageError(std::string("--") + name + " must be > 0");
-  };
-  text("model", o.model, false);
-  text("data", o.data, true);
-  text("labels", o.labels, true);
-  text("heatmaps", o.heatmaps, true);
-  text("out", o.out, true);
-  text("eval", o.eval, false);
-  integer("n", o.n, true, 1);
-  integer("frames", o.frames, true, 1);
-  integer("height", o.height, true, 8);
-  integer("width", o.width, true, 8);
-  integer("classes", o.classes, true, 2);
-  integer("eval-n", o.eval_n, !o.eval.empty(), 1);
-  integer("c1", o.c1, false, 1);
-  integer("c2", o.c2, false, 1);
-  integer("d-model", o.d_model, false, 1);
-  integer("heads", o.heads, false, 1);
-  integer("ffn", o.ffn, false, 1);
-  integer("layers", o.layers, false, 1);
-  integer("upscale", o.upscale, false, 1);
-  integer("epochs", o.epochs, false, 1);
-  integer("batch", o.batch, false, 1);
-  integer("threads", o.threads, false, 1);
-  number("lr", o.lr);
-  number("heat-weight", o.heat_weight);
-  number("heat-pos-weight", o.heat_pos_weight);
+  flags.text("model", o.model, false);
+  flags.text("data", o.data, true);
+  flags.text("labels", o.labels, true);
+  flags.text("heatmaps", o.heatmaps, true);
+  flags.text("out", o.out, true);
+  flags.text("eval", o.eval, false);
+  flags.integer("n", o.n, true, 1);
+  flags.integer("frames", o.frames, true, 1);
+  flags.integer("height", o.height, true, 8);
+  flags.integer("width", o.width, true, 8);
+  flags.integer("classes", o.classes, true, 2);
+  flags.integer("eval-n", o.eval_n, !o.eval.empty(), 1);
+  flags.integer("c1", o.c1, false, 1);
+  flags.integer("c2", o.c2, false, 1);
+  flags.integer("d-model", o.d_model, false, 1);
+  flags.integer("heads", o.heads, false, 1);
+  flags.integer("ffn", o.ffn, false, 1);
+  flags.integer("layers", o.layers, false, 1);
+  flags.integer("upscale", o.upscale, false, 1);
+  flags.integer("epochs", o.epochs, false, 1);
+  flags.integer("batch", o.batch, false, 1);
+  flags.integer("threads", o.threads, false, 1);
+  flags.number("lr", o.lr);
+  flags.number("heat-weight", o.heat_weight);
+  flags.number("heat-pos-weight", o.heat_pos_weight);
   int64_t seed = 1;
-  integer("seed", seed, false, 0);
+  flags.integer("seed", seed, false, 0);
   o.seed = static_cast<uint64_t>(seed);
-  if (!given.empty()) throw UsageError("unknown option --" + given.begin()->first);
+  flags.finish();
   if (o.model != "clip" && o.model != "frame") throw UsageError("--model must be clip or frame, got '" + o.model + "'");
   if (o.height % 8 != 0 || o.width % 8 != 0) throw UsageError("--height and --width must be multiples of 8 (three stride-2 convolutions)");
   if (o.d_model % o.heads != 0) throw UsageError("--d-model must be a multiple of --heads");
   if (o.upscale != 4) throw UsageError("--upscale must be 4: the heatmap's skip path reads conv1's H/2 x W/2 grid");
   if (o.model == "clip" && o.frames < 3) throw UsageError("--frames must be >= 3 for the clip model (conv1 spans 3 frames)");
   return o;
-}
-
-/** Reads exactly `count` elements of `dtype` from `path` into a new tensor of `shape`. */
-torch::Tensor read_tensor(const std::string& path, int64_t count, torch::IntArrayRef shape, torch::Dtype dtype) {
-  const int64_t size = static_cast<int64_t>(torch::elementSize(dtype));
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw UsageError("cannot open " + path);
-  const auto bytes = static_cast<int64_t>(in.tellg());
-  if (bytes != count * size) {
-    throw UsageError(path + " holds " + std::to_string(bytes) + " bytes, expected " + std::to_string(count * size));
-  }
-  auto tensor = torch::empty(shape, dtype);
-  in.seekg(0);
-  in.read(static_cast<char*>(tensor.data_ptr()), bytes);
-  if (!in) throw UsageError("cannot read " + path);
-  return tensor;
-}
-
-void write_floats(const std::string& path, const torch::Tensor& tensor) {
-  auto flat = tensor.contiguous();
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(flat.data_ptr<float>()), flat.numel() * 4);
-  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 class ClipModel : public torch::nn::Module {

@@ -30,6 +30,8 @@
 // Build: make -C libs/core-ml/native (from the repository root).
 #include <torch/torch.h>
 
+#include "../common/trainer_cli.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -42,6 +44,11 @@
 
 namespace {
 
+using trainer::Flags;
+using trainer::read_tensor;
+using trainer::UsageError;
+using trainer::write_floats;
+
 struct Options {
   std::string data, labels, weights, eval, out;
   int64_t n = 0, steps = 0, channels = 0, mask_channel = 0, eval_n = 0;
@@ -50,104 +57,34 @@ struct Options {
   uint64_t seed = 1;
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-int64_t to_int(const std::string& name, const std::string& value) {
-  try {
-    size_t used = 0;
-    long long parsed = std::stoll(value, &used);
-    if (used == value.size()) return parsed;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("--" + name + " must be an integer, got '" + value + "'");
-}
-
-double to_double(const std::string& name, const std::string& value) {
-  try {
-    size_t used = 0;
-    double parsed = std::stod(value, &used);
-    if (used == value.size() && std::isfinite(parsed)) return parsed;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("--" + name + " must be a number, got '" + value + "'");
-}
-
 Options parse(int argc, char** argv) {
-  std::map<std::string, std::string> given;
-  for (int i = 1; i < argc; i += 2) {
-    std::string key = argv[i];
-    if (key.rfind("--", 0) != 0 || i + 1 >= argc) throw UsageError("expected --name value pairs, got '" + key + "'");
-    given[key.substr(2)] = argv[i + 1];
-  }
+  Flags flags(argc, argv);
   Options o;
-  auto text = [&](const char* name, std::string& field, bool required) {
-    auto it = given.find(name);
-    if (it != given.end()) field = it->second, given.erase(it);
-    else if (required) throw UsageError(std::string("--") + name + " is required");
-  };
-  auto integer = [&](const char* name, int64_t& field, bool required, int64_t min) {
-    std::string value;
-    text(name, value, required);
-    if (value.empty()) return;
-    field = to_int(name, value);
-    if (field < min) throw UsageError(std::string("--") + name + " must be >= " + std::to_string(min));
-  };
-  auto number = [&](const char* name, double& field) {
-    std::string value;
-    text(name, value, false);
-    if (value.empty()) return;
-    field = to_double(name, value);
-    if (field <= 0) throw UsageError(std::string("--") + name + " must be > 0");
-  };
-  text("data", o.data, true);
-  text("labels", o.labels, true);
-  text("out", o.out, true);
-  text("weights", o.weights, false);
-  text("eval", o.eval, false);
-  integer("n", o.n, true, 1);
-  integer("steps", o.steps, true, 1);
-  integer("channels", o.channels, true, 1);
-  integer("mask-channel", o.mask_channel, false, 0);
-  integer("eval-n", o.eval_n, !o.eval.empty(), 1);
-  integer("d-model", o.d_model, false, 1);
-  integer("heads", o.heads, false, 1);
-  integer("ffn", o.ffn, false, 1);
-  integer("epochs", o.epochs, false, 1);
-  integer("batch", o.batch, false, 1);
-  integer("threads", o.threads, false, 1);
-  number("lr", o.lr);
-  number("pos-weight", o.pos_weight);
+  flags.text("data", o.data, true);
+  flags.text("labels", o.labels, true);
+  flags.text("out", o.out, true);
+  flags.text("weights", o.weights, false);
+  flags.text("eval", o.eval, false);
+  flags.integer("n", o.n, true, 1);
+  flags.integer("steps", o.steps, true, 1);
+  flags.integer("channels", o.channels, true, 1);
+  flags.integer("mask-channel", o.mask_channel, false, 0);
+  flags.integer("eval-n", o.eval_n, !o.eval.empty(), 1);
+  flags.integer("d-model", o.d_model, false, 1);
+  flags.integer("heads", o.heads, false, 1);
+  flags.integer("ffn", o.ffn, false, 1);
+  flags.integer("epochs", o.epochs, false, 1);
+  flags.integer("batch", o.batch, false, 1);
+  flags.integer("threads", o.threads, false, 1);
+  flags.number("lr", o.lr);
+  flags.number("pos-weight", o.pos_weight);
   int64_t seed = 1;
-  integer("seed", seed, false, 0);
+  flags.integer("seed", seed, false, 0);
   o.seed = static_cast<uint64_t>(seed);
-  if (!given.empty()) throw UsageError("unknown option --" + given.begin()->first);
+  flags.finish();
   if (o.mask_channel >= o.channels) throw UsageError("--mask-channel must be < --channels");
   if (o.d_model % o.heads != 0) throw UsageError("--d-model must be a multiple of --heads");
   return o;
-}
-
-/** Reads exactly `count` float32 from `path` into a new tensor of `shape`. */
-torch::Tensor read_floats(const std::string& path, int64_t count, torch::IntArrayRef shape) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw UsageError("cannot open " + path);
-  const auto bytes = static_cast<int64_t>(in.tellg());
-  if (bytes != count * 4) {
-    throw UsageError(path + " holds " + std::to_string(bytes) + " bytes, expected " + std::to_string(count * 4));
-  }
-  auto tensor = torch::empty(shape, torch::kFloat32);
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(tensor.data_ptr<float>()), bytes);
-  if (!in) throw UsageError("cannot read " + path);
-  return tensor;
-}
-
-void write_floats(const std::string& path, const torch::Tensor& tensor) {
-  auto flat = tensor.contiguous();
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(flat.data_ptr<float>()), flat.numel() * 4);
-  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 class SequenceModel : public torch::nn::Module {
@@ -255,10 +192,10 @@ void write_manifest(const Options& o, SequenceModel& model, int64_t total_steps,
 void run(const Options& o) {
   torch::set_num_threads(static_cast<int>(o.threads));
   torch::manual_seed(o.seed);
-  const auto x = read_floats(o.data, o.n * o.steps * o.channels, {o.n, o.steps, o.channels});
-  const auto y = read_floats(o.labels, o.n, {o.n});
+  const auto x = read_tensor(o.data, o.n * o.steps * o.channels, {o.n, o.steps, o.channels}, torch::kFloat32);
+  const auto y = read_tensor(o.labels, o.n, {o.n}, torch::kFloat32);
   if (((y != 0) & (y != 1)).any().item<bool>()) throw UsageError(o.labels + " holds a label other than 0 or 1");
-  const auto w = o.weights.empty() ? torch::Tensor() : read_floats(o.weights, o.n, {o.n});
+  const auto w = o.weights.empty() ? torch::Tensor() : read_tensor(o.weights, o.n, {o.n}, torch::kFloat32);
   const auto valid = validity(x, o.mask_channel, "training");
 
   SequenceModel model(o.channels, o.steps, o.d_model, o.heads, o.ffn);
@@ -307,7 +244,7 @@ void run(const Options& o) {
   write_manifest(o, model, total, seconds, epoch_loss);
 
   if (!o.eval.empty()) {
-    const auto ex = read_floats(o.eval, o.eval_n * o.steps * o.channels, {o.eval_n, o.steps, o.channels});
+    const auto ex = read_tensor(o.eval, o.eval_n * o.steps * o.channels, {o.eval_n, o.steps, o.channels}, torch::kFloat32);
     write_floats(o.out + "/eval-logits.bin", predict(model, ex, validity(ex, o.mask_channel, "eval")));
   }
   std::printf("done steps %lld seconds %.3f steps/s %.1f loss %.5f\n", static_cast<long long>(total), seconds,
