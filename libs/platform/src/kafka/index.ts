@@ -7,3 +7,4 @@ export * from './kafka.factory';
 export * from './kafka.readiness';
 export * from './message-handler.registry';
 export * from './on-message.decorator';
+export * from './topic-outbox';

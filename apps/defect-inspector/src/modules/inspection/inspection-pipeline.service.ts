@@ -12,7 +12,7 @@ import { alignPairs, clipAlignment, FrameShift } from './frame-alignment';
 import { defectImages } from './inspection-images';
 import { InspectionMetrics } from './inspection-metrics';
 import { INSPECTION_OPTIONS, InspectionOptions } from './inspection-options';
-import { InspectionOutbox } from './inspection-outbox';
+import { clipKey, InspectionOutbox } from './inspection-outbox';
 import { HealthRow, InspectionRecord, InspectionRepository, PartitionCursor } from './inspection.repository';
 import { InspectorModel, LiveInspectorModel } from './live-inspector-model';
 import { readPartitionRange } from './partition-range-reader';
@@ -298,7 +298,7 @@ export class InspectionPipeline implements OnApplicationShutdown {
 
   async #store(records: InspectionRecord[], cursor: PartitionCursor, health: HealthRow[]): Promise<void> {
     const messages = records.map((record) => record.message);
-    this.outbox.claim(messages);
+    this.outbox.claim(messages.map(clipKey));
     let saved: Awaited<ReturnType<InspectionRepository['saveBatch']>>;
     const storedAt = performance.now();
     const processedAt = new Date().toISOString();
@@ -309,12 +309,12 @@ export class InspectionPipeline implements OnApplicationShutdown {
     try {
       saved = await this.repository.saveBatch(records, [cursor], health);
     } catch (error) {
-      this.outbox.release(messages);
+      this.outbox.release(messages.map(clipKey));
       throw error;
     }
     if (saved.some((s) => !s.inserted && !s.published)) this.outbox.expectRecovery();
     const fresh = records.flatMap((record, i) => (saved[i].inserted ? [{ id: saved[i].id, message: record.message }] : []));
-    this.outbox.release(records.filter((_, i) => !saved[i].inserted).map((record) => record.message));
+    this.outbox.release(records.filter((_, i) => !saved[i].inserted).map((record) => clipKey(record.message)));
     await this.outbox.publish(fresh);
     const publishedAt = performance.now();
     for (const { message } of fresh) {
