@@ -20,6 +20,7 @@ export * from './registry/model-manifest';
 export * from './registry/model-registry';
 export * from './registry/model-slot';
 export * from './registry/model-loader';
+export * from './registry/live-model';
 export * from './registry/seed-shipped-models';
 export * from './trees';
 export * from './video';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InferencePool, type LiveModelRef, ModelRegistry, ModelSlot, type SlotLease, type SlotModel, WorkerModelSession } from '@vigil/core-ml';
+import { LiveModel, type LiveModelRef, ModelRegistry, type SlotModel, WorkerModelSession } from '@vigil/core-ml';
 import { JsonLogger, type TypeormSqlSession } from '@vigil/platform';
 
 import { CLIP_ONNX, INSPECTOR_MODEL, InspectorManifest, parseInspectorManifest } from './inspector-manifest';
@@ -24,53 +24,19 @@ export interface InspectorModel extends SlotModel {
  * model seed (`npm start`, or `seedShippedModels`), which makes the shipped version champion.
  */
 @Injectable()
-export class LiveInspectorModel implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #pool: InferencePool;
-  readonly #slot: ModelSlot<InspectorModel>;
-
-  constructor(@Inject(INSPECTOR_REGISTRY) registry: InspectorRegistry, logger: JsonLogger) {
-    const log = logger.pino.child({ model: INSPECTOR_MODEL });
-    this.#pool = new InferencePool({
-      name: INSPECTOR_MODEL,
-      listener: { workerExited: (worker, error, replaced) => log.error({ err: error, worker, replaced }, 'inference worker exited') },
-    });
-    this.#slot = new ModelSlot({
-      name: INSPECTOR_MODEL,
-      live: () => registry.live(INSPECTOR_MODEL),
-      load: (ref) => this.#load(registry, ref),
-      listener: {
-        swapped: (from, to) => log.info({ from, to }, 'model versions swapped'),
-        loadFailed: (ref, role, error) => log.error({ err: error, version: ref.version, role }, 'model version failed to load; keeping the previous one'),
-        pollFailed: (error) => log.warn({ err: error }, 'model registry poll failed'),
-        releaseFailed: (version, error) => log.warn({ err: error, version }, 'model version failed to release'),
-      },
-    });
+export class LiveInspectorModel extends LiveModel<InspectorModel> implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(INSPECTOR_REGISTRY) private readonly registry: InspectorRegistry,
+    logger: JsonLogger,
+  ) {
+    super(INSPECTOR_MODEL, () => registry.live(INSPECTOR_MODEL), logger.pino.child({ model: INSPECTOR_MODEL }));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.#slot.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.#slot.close();
-    await this.#pool.close();
-  }
-
-  /** The current champion (absent while none is registered), held until `release()`. */
-  acquire(): SlotLease<InspectorModel> {
-    return this.#slot.acquire();
-  }
-
-  /** Looks at the registry now (after a promotion or a seed made by this process). */
-  refresh(): Promise<void> {
-    return this.#slot.refresh();
-  }
-
-  async #load(registry: InspectorRegistry, ref: LiveModelRef): Promise<InspectorModel> {
+  protected async load(ref: LiveModelRef): Promise<InspectorModel> {
     const where = `${ref.name}@${ref.version}`;
-    const registered = await registry.verifiedManifest(ref);
+    const registered = await this.registry.verifiedManifest(ref);
     const manifest = parseInspectorManifest(registered, where);
-    const session = await this.#pool.load(await registry.readFile(ref, registered, CLIP_ONNX), { name: `${where}/${CLIP_ONNX}`, intraOpNumThreads: 1 });
+    const session = await this.pool.load(await this.registry.readFile(ref, registered, CLIP_ONNX), { name: `${where}/${CLIP_ONNX}`, intraOpNumThreads: 1 });
     const missing = ['clip'].filter((name) => !session.inputNames.includes(name)).concat(['logits', 'heatmap'].filter((name) => !session.outputNames.includes(name)));
     if (missing.length > 0) {
       await session.release();
