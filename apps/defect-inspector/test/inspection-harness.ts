@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TOPIC_SPECS, Topic } from '@vigil/contracts';
 import { ModelRegistry, pgDatabase, seedShippedModels } from '@vigil/core-ml';
-import { createTestDatabase, DevKafka, TestDatabase } from '@vigil/devstack';
+import { createTestDatabase, DevKafka, readTopic, TestDatabase, TopicRecord } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
 import { loadEnv, MetricsService } from '@vigil/platform';
 import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
@@ -15,12 +15,6 @@ import { DefectInspectorEnv } from '../src/config/env';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 export const GROUP_ID = 'defect-inspector';
-
-export interface ReadMessage {
-  key: string;
-  value: Buffer;
-  headers: Record<string, string>;
-}
 
 /**
  * defect-inspector in-process against the real local Postgres and the development broker, with the
@@ -118,27 +112,8 @@ export class InspectionHarness {
     }
   }
 
-  /** Every message of a topic from its start, once `count` have arrived and a moment more. */
-  async readTopic(topic: string, count: number, timeoutMs = 60_000): Promise<ReadMessage[]> {
-    const consumer = this.client.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
-    const received: ReadMessage[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        received.push({
-          key: message.key?.toString() ?? '',
-          value: message.value ?? Buffer.alloc(0),
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
-        });
-      },
-    });
-    const deadline = Date.now() + timeoutMs;
-    while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    // A moment more, so a duplicate arriving just after the count would be seen too.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await consumer.disconnect();
-    return received;
+  readTopic(topic: string, count: number, timeoutMs = 60_000): Promise<TopicRecord[]> {
+    return readTopic(this.client, topic, count, timeoutMs);
   }
 
   async stop(): Promise<void> {

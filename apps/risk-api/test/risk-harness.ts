@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TOPIC_SPECS, Topic } from '@vigil/contracts';
-import { createTestDatabase, DevKafka, TestDatabase } from '@vigil/devstack';
+import { createTestDatabase, DevKafka, readTopic, TestDatabase } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
 import { loadEnv } from '@vigil/platform';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
@@ -89,27 +89,9 @@ export class RiskHarness {
     }
   }
 
-  /** Every message of a topic from its start, once `count` have arrived (or the time is up). */
+  /** Every message of a topic from its start, once `count` have arrived (or the time is up), values as text. */
   async readTopic(topic: string, count: number, timeoutMs = 60_000): Promise<{ key: string; value: string; headers: Record<string, string> }[]> {
-    const consumer = this.client.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
-    const received: { key: string; value: string; headers: Record<string, string> }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        received.push({
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
-        });
-      },
-    });
-    const deadline = Date.now() + timeoutMs;
-    while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    // A moment more, so a duplicate arriving just after the count would be seen too.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await consumer.disconnect();
-    return received;
+    return (await readTopic(this.client, topic, count, timeoutMs)).map((record) => ({ ...record, value: record.value.toString('utf8') }));
   }
 
   async stop(): Promise<void> {
