@@ -1,11 +1,10 @@
 // clip_model_cpu.cc: the CPU twin of the clip model and its reference (see clip_model.h).
 //
 // Clips are independent: threads take one clip at a time and run the whole graph on it, so a clip's
-// result never depends on its batch or the thread count (bit for bit). Convs are direct loops: per
-// (output channel, input channel, kernel tap) one weight scales a whole output row (the inner loop
-// runs over output columns, contiguous for stride 1); every matrix product runs its inner loop over
-// output columns too. Forward is cloned for AVX-512, AVX2 + FMA and baseline x86-64 (target_clones:
-// the loader picks one by CPUID), with every helper inlined into it.
+// result never depends on its batch or the thread count (bit for bit). Every conv is an im2col plus
+// one GEMM and every matrix product (linear layers, attention) the same GEMM, whose register tiles
+// (4 rows × 32 columns) sum each output over K in order. Forward is cloned for AVX-512, AVX2 + FMA
+// and baseline x86-64 (target_clones: the loader picks one by CPUID), with every helper inlined.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -35,8 +34,12 @@ struct Scratch {
     const size_t h2 = static_cast<size_t>(m.height / 2) * (m.width / 2);
     const size_t s = static_cast<size_t>(m.tokens());
     const size_t d = static_cast<size_t>(m.model);
-    const size_t widest = std::max<size_t>({static_cast<size_t>(m.heat + m.features()), 3, static_cast<size_t>(m.c2)});
-    padded.resize(widest * (m.height + 2) * (m.width + 2));
+    // im2col of the widest conv: conv1 (3·16 taps over H/2·W/2), conv2, conv3, head1.
+    const size_t conv1_cols = static_cast<size_t>(kTimeKernel) * 16 * h2;
+    const size_t conv2_cols = static_cast<size_t>(m.features()) * 9 * h2 / 4;
+    const size_t conv3_cols = static_cast<size_t>(m.c2) * 9 * s;
+    const size_t head1_cols = static_cast<size_t>(m.heat + m.features()) * 9 * h2;
+    cols.resize(std::max({conv1_cols, conv2_cols, conv3_cols, head1_cols}));
     conv1.resize(static_cast<size_t>(m.c1) * h2);
     cat.resize(static_cast<size_t>(m.heat + m.features()) * h2);
     conv2.resize(static_cast<size_t>(m.c2) * h2 / 4);
@@ -45,71 +48,114 @@ struct Scratch {
     a.resize(s * d);
     q.resize(s * d);
     k.resize(s * d);
+    kt.resize(s * d);
     v.resize(s * d);
     ctx.resize(std::max(s, size_t{2}) * d);  // also the pooled [2d]
     hid.resize(s * std::max<size_t>(m.ffn, static_cast<size_t>(m.upscale) * m.upscale * m.heat));
-    scores.resize(s);
+    scores.resize(s * s);
     head1.resize(static_cast<size_t>(m.hidden) * h2);
   }
-  std::vector<float> padded, conv1, cat, conv2, conv3, t, a, q, k, v, ctx, hid, scores, head1;
+  std::vector<float> cols, conv1, cat, conv2, conv3, t, a, q, k, kt, v, ctx, hid, scores, head1;
 };
 
-// out[o][y][x] = act(b[o] + Σ_{i,ky,kx} W[o][i][ky][kx] · in_padded[i][y·S + ky][x·S + kx]) for an
-// input of `cin` planes h × w zero-padded by `pad` on every side.
-template <int kStride>
-VG_CLIP_INLINE void Conv2d(const float* __restrict in, int cin, int h, int w,
-                           const float* __restrict weight, const float* __restrict bias, int cout,
-                           int kh, int kw, int pad, bool relu, float* __restrict padded,
-                           float* __restrict out) {
-  const int hp = h + 2 * pad;
-  const int wp = w + 2 * pad;
-  const int ho = (hp - kh) / kStride + 1;
-  const int wo = (wp - kw) / kStride + 1;
-  std::fill(padded, padded + static_cast<size_t>(cin) * hp * wp, 0.0f);
-  for (int i = 0; i < cin; ++i) {
-    for (int y = 0; y < h; ++y) {
-      std::copy(in + (static_cast<size_t>(i) * h + y) * w, in + (static_cast<size_t>(i) * h + y + 1) * w,
-                padded + (static_cast<size_t>(i) * hp + y + pad) * wp + pad);
+// One register tile of C = init + A·B: R rows × (kFull ? kTileN : nw) columns, the sum over K in
+// order, so every output has one fixed summation order whatever the tiling around it.
+constexpr int kTileN = 32;
+template <int R, bool kFull>
+VG_CLIP_INLINE void GemmTile(const float* __restrict a, int lda, const float* __restrict b, int ldb,
+                             int kdim, int nw, const float* row_bias, const float* col_bias, bool relu,
+                             float* __restrict c, int ldc) {
+  const int n = kFull ? kTileN : nw;
+  float acc[R][kTileN];
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < n; ++j) {
+      acc[r][j] = row_bias != nullptr ? row_bias[r] : col_bias != nullptr ? col_bias[j] : 0.0f;
     }
   }
-  for (int o = 0; o < cout; ++o) {
-    float* __restrict plane = out + static_cast<size_t>(o) * ho * wo;
-    std::fill(plane, plane + ho * wo, bias[o]);
-    for (int i = 0; i < cin; ++i) {
-      const float* src_plane = padded + static_cast<size_t>(i) * hp * wp;
-      for (int ky = 0; ky < kh; ++ky) {
-        for (int kx = 0; kx < kw; ++kx) {
-          const float wv = weight[((static_cast<size_t>(o) * cin + i) * kh + ky) * kw + kx];
-          for (int y = 0; y < ho; ++y) {
-            const float* __restrict src = src_plane + (y * kStride + ky) * wp + kx;
-            float* __restrict dst = plane + y * wo;
-            for (int x = 0; x < wo; ++x) dst[x] += wv * src[x * kStride];
+  for (int kk = 0; kk < kdim; ++kk) {
+    const float* __restrict br = b + static_cast<size_t>(kk) * ldb;
+    for (int r = 0; r < R; ++r) {
+      const float av = a[static_cast<size_t>(r) * lda + kk];
+      for (int j = 0; j < n; ++j) acc[r][j] += av * br[j];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    float* __restrict out = c + static_cast<size_t>(r) * ldc;
+    for (int j = 0; j < n; ++j) out[j] = relu && acc[r][j] < 0.0f ? 0.0f : acc[r][j];
+  }
+}
+
+template <int R>
+VG_CLIP_INLINE void GemmRows(const float* a, int lda, const float* b, int ldb, int n_cols, int kdim,
+                             const float* row_bias, const float* col_bias, bool relu, float* c, int ldc,
+                             int n0) {
+  const int nw = std::min(kTileN, n_cols - n0);
+  const float* cb = col_bias != nullptr ? col_bias + n0 : nullptr;
+  if (nw == kTileN) {
+    GemmTile<R, true>(a, lda, b + n0, ldb, kdim, nw, row_bias, cb, relu, c + n0, ldc);
+  } else {
+    GemmTile<R, false>(a, lda, b + n0, ldb, kdim, nw, row_bias, cb, relu, c + n0, ldc);
+  }
+}
+
+// C[M][N] = act(bias + A[M][K] · B[K][N]) with a bias per row (row_bias[M]) or per column
+// (col_bias[N]) or none. Column panels outermost so each B panel stays in cache across all rows.
+VG_CLIP_INLINE void Gemm(const float* a, int lda, const float* b, int ldb, int rows, int n_cols,
+                         int kdim, const float* row_bias, const float* col_bias, bool relu, float* c,
+                         int ldc) {
+  for (int n0 = 0; n0 < n_cols; n0 += kTileN) {
+    int m = 0;
+    for (; m + 4 <= rows; m += 4) {
+      GemmRows<4>(a + static_cast<size_t>(m) * lda, lda, b, ldb, n_cols, kdim,
+                  row_bias != nullptr ? row_bias + m : nullptr, col_bias, relu,
+                  c + static_cast<size_t>(m) * ldc, ldc, n0);
+    }
+    for (; m < rows; ++m) {
+      GemmRows<1>(a + static_cast<size_t>(m) * lda, lda, b, ldb, n_cols, kdim,
+                  row_bias != nullptr ? row_bias + m : nullptr, col_bias, relu,
+                  c + static_cast<size_t>(m) * ldc, ldc, n0);
+    }
+  }
+}
+
+// out[o][y][x] = act(b[o] + Σ_{i,ky,kx} W[o][i][ky][kx] · in[i][y·S + ky − pad][x·S + kx − pad]) (zero
+// outside the h × w planes), as one GEMM over an im2col matrix cols[i·kh·kw][ho·wo].
+VG_CLIP_INLINE void Conv2d(const float* __restrict in, int cin, int h, int w, int stride,
+                           const float* __restrict weight, const float* __restrict bias, int cout,
+                           int kh, int kw, int pad, bool relu, float* __restrict cols,
+                           float* __restrict out) {
+  const int ho = (h + 2 * pad - kh) / stride + 1;
+  const int wo = (w + 2 * pad - kw) / stride + 1;
+  const int n = ho * wo;
+  float* row = cols;
+  for (int i = 0; i < cin; ++i) {
+    const float* plane = in + static_cast<size_t>(i) * h * w;
+    for (int ky = 0; ky < kh; ++ky) {
+      for (int kx = 0; kx < kw; ++kx, row += n) {
+        for (int y = 0; y < ho; ++y) {
+          const int iy = y * stride + ky - pad;
+          float* dst = row + y * wo;
+          if (iy < 0 || iy >= h) {
+            std::fill(dst, dst + wo, 0.0f);
+            continue;
+          }
+          const float* src = plane + static_cast<size_t>(iy) * w;
+          for (int x = 0; x < wo; ++x) {
+            const int ix = x * stride + kx - pad;
+            dst[x] = ix >= 0 && ix < w ? src[ix] : 0.0f;
           }
         }
       }
     }
-    if (relu) {
-      for (int e = 0; e < ho * wo; ++e) plane[e] = plane[e] > 0.0f ? plane[e] : 0.0f;
-    }
   }
+  const int kdim = cin * kh * kw;
+  Gemm(weight, kdim, cols, n, cout, n, kdim, bias, nullptr, relu, out, n);
 }
 
 // y[s][j] = act(b[j] + Σ_i x[s][i] · W[i][j]), W [k][n].
 VG_CLIP_INLINE void Linear(const float* __restrict x, int rows, int k, const float* __restrict weight,
                            const float* __restrict bias, int n, bool relu, float* __restrict y) {
-  for (int s = 0; s < rows; ++s) {
-    float* __restrict out = y + static_cast<size_t>(s) * n;
-    std::copy(bias, bias + n, out);
-    const float* row = x + static_cast<size_t>(s) * k;
-    for (int i = 0; i < k; ++i) {
-      const float u = row[i];
-      const float* __restrict wr = weight + static_cast<size_t>(i) * n;
-      for (int j = 0; j < n; ++j) out[j] += u * wr[j];
-    }
-    if (relu) {
-      for (int j = 0; j < n; ++j) out[j] = out[j] > 0.0f ? out[j] : 0.0f;
-    }
-  }
+  Gemm(x, k, weight, n, rows, n, k, nullptr, bias, relu, y, n);
 }
 
 VG_CLIP_INLINE void LayerNorm(const float* __restrict x, int rows, int d, const float* __restrict g,
@@ -143,8 +189,8 @@ VG_CLIP_CLONES void Forward(const Model& model, const float* clip, Scratch& w, f
   float* f_mean = f;
   float* f_max = f + static_cast<size_t>(m.c1) * plane2;
   for (int t = 0; t < steps; ++t) {
-    Conv2d<2>(clip + static_cast<size_t>(t) * m.height * m.width, kTimeKernel, m.height, m.width,
-              wt + l.conv1_w, wt + l.conv1_b, m.c1, 4, 4, 1, true, w.padded.data(), w.conv1.data());
+    Conv2d(clip + static_cast<size_t>(t) * m.height * m.width, kTimeKernel, m.height, m.width, 2,
+              wt + l.conv1_w, wt + l.conv1_b, m.c1, 4, 4, 1, true, w.cols.data(), w.conv1.data());
     const float* c = w.conv1.data();
     if (t == 0) {
       std::copy(c, c + static_cast<size_t>(m.c1) * plane2, f_mean);
@@ -159,10 +205,10 @@ VG_CLIP_CLONES void Forward(const Model& model, const float* clip, Scratch& w, f
   const float inv_steps = 1.0f / static_cast<float>(steps);
   for (int e = 0; e < m.c1 * plane2; ++e) f_mean[e] *= inv_steps;
 
-  Conv2d<2>(f, F, h2, w2, wt + l.conv2_w, wt + l.conv2_b, m.c2, 3, 3, 1, true, w.padded.data(),
+  Conv2d(f, F, h2, w2, 2, wt + l.conv2_w, wt + l.conv2_b, m.c2, 3, 3, 1, true, w.cols.data(),
             w.conv2.data());
-  Conv2d<2>(w.conv2.data(), m.c2, h2 / 2, w2 / 2, wt + l.conv3_w, wt + l.conv3_b, d, 3, 3, 1, true,
-            w.padded.data(), w.conv3.data());
+  Conv2d(w.conv2.data(), m.c2, h2 / 2, w2 / 2, 2, wt + l.conv3_w, wt + l.conv3_b, d, 3, 3, 1, true,
+            w.cols.data(), w.conv3.data());
 
   // Tokens: t[s][c] = conv3[c][s] + pos[s][c].
   float* t = w.t.data();
@@ -177,33 +223,32 @@ VG_CLIP_CLONES void Forward(const Model& model, const float* clip, Scratch& w, f
     Linear(w.a.data(), S, d, wt + y.w_q, wt + y.b_q, d, false, w.q.data());
     Linear(w.a.data(), S, d, wt + y.w_k, wt + y.b_k, d, false, w.k.data());
     Linear(w.a.data(), S, d, wt + y.w_v, wt + y.b_v, d, false, w.v.data());
+    // Per head: scores = q_h · k_hᵀ (k transposed once so both GEMM operands run contiguously),
+    // softmax per row, context = P · v_h.
+    float* kt = w.kt.data();
+    for (int r = 0; r < S; ++r) {
+      for (int c = 0; c < d; ++c) kt[static_cast<size_t>(c) * S + r] = w.k[static_cast<size_t>(r) * d + c];
+    }
     float* p = w.scores.data();
     for (int hd = 0; hd < heads; ++hd) {
       const int off = hd * dh;
+      Gemm(w.q.data() + off, d, kt + static_cast<size_t>(off) * S, S, S, S, dh, nullptr, nullptr, false, p, S);
       for (int s = 0; s < S; ++s) {
-        const float* qs = w.q.data() + s * d + off;
+        float* row = p + static_cast<size_t>(s) * S;
         float top = -INFINITY;
         for (int r = 0; r < S; ++r) {
-          const float* kr = w.k.data() + r * d + off;
-          float dot = 0.0f;
-          for (int c = 0; c < dh; ++c) dot += qs[c] * kr[c];
-          p[r] = dot * scale;
-          top = std::max(top, p[r]);
+          row[r] *= scale;
+          top = std::max(top, row[r]);
         }
         float sum = 0.0f;
         for (int r = 0; r < S; ++r) {
-          p[r] = std::exp(p[r] - top);
-          sum += p[r];
+          row[r] = std::exp(row[r] - top);
+          sum += row[r];
         }
         const float inv = 1.0f / sum;
-        float* out = w.ctx.data() + s * d + off;
-        std::fill(out, out + dh, 0.0f);
-        for (int r = 0; r < S; ++r) {
-          const float pr = p[r] * inv;
-          const float* vr = w.v.data() + r * d + off;
-          for (int c = 0; c < dh; ++c) out[c] += pr * vr[c];
-        }
+        for (int r = 0; r < S; ++r) row[r] *= inv;
       }
+      Gemm(p, S, w.v.data() + off, d, S, dh, S, nullptr, nullptr, false, w.ctx.data() + off, d);
     }
     Linear(w.ctx.data(), S, d, wt + y.w_o, wt + y.b_o, d, false, w.a.data());
     for (int e = 0; e < S * d; ++e) t[e] += w.a[e];
@@ -243,8 +288,8 @@ VG_CLIP_CLONES void Forward(const Model& model, const float* clip, Scratch& w, f
       }
     }
   }
-  Conv2d<1>(w.cat.data(), k + F, h2, w2, wt + l.head1_w, wt + l.head1_b, m.hidden, 3, 3, 1, true,
-            w.padded.data(), w.head1.data());
+  Conv2d(w.cat.data(), k + F, h2, w2, 1, wt + l.head1_w, wt + l.head1_b, m.hidden, 3, 3, 1, true,
+            w.cols.data(), w.head1.data());
   const float* w2h = wt + l.head2_w;
   const float b2 = wt[l.head2_b];
   for (int e = 0; e < plane2; ++e) heatmap[e] = b2;
