@@ -3,7 +3,7 @@
 // Clips are independent: threads take one clip at a time and run the whole graph on it, so a clip's
 // result never depends on its batch or the thread count (bit for bit). Every conv is an im2col plus
 // one GEMM and every matrix product (linear layers, attention) the same GEMM, whose register tiles
-// (4 rows × 32 columns) sum each output over K in order. Forward is cloned for AVX-512, AVX2 + FMA
+// (8 or 4 rows × 32 columns) sum each output over K in order. Forward is cloned for AVX-512, AVX2 + FMA
 // and baseline x86-64 (target_clones: the loader picks one by CPUID), with every helper inlined.
 #include <algorithm>
 #include <atomic>
@@ -142,6 +142,11 @@ VG_CLIP_INLINE void Gemm(const float* a, int lda, const float* b, int ldb, int r
                          int ldc, const Team& team) {
   for (int n0 = team.part * kTileN; n0 < n_cols; n0 += team.parts * kTileN) {
     int m = 0;
+    for (; m + 8 <= rows; m += 8) {
+      GemmRows<8>(a + static_cast<size_t>(m) * lda, lda, b, ldb, n_cols, kdim,
+                  row_bias != nullptr ? row_bias + m : nullptr, col_bias, relu,
+                  c + static_cast<size_t>(m) * ldc, ldc, n0);
+    }
     for (; m + 4 <= rows; m += 4) {
       GemmRows<4>(a + static_cast<size_t>(m) * lda, lda, b, ldb, n_cols, kdim,
                   row_bias != nullptr ? row_bias + m : nullptr, col_bias, relu,
