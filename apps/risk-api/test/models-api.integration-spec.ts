@@ -10,7 +10,7 @@ import pino from 'pino';
 
 import { RiskApiModule } from '../src/app.module';
 import { RiskApiEnv } from '../src/config/env';
-import { computeFeatures, computeSequences } from '../src/modules/features';
+import { computeFeatures, computeSequences, toModelInput } from '../src/modules/features';
 import { syntheticHistory } from '../src/modules/features/testing/synthetic-history';
 import { LiveRiskModel } from '../src/modules/models/live-risk-model';
 import { ModelDrift } from '../src/modules/models/model-drift';
@@ -104,7 +104,7 @@ describe('the model registry API', () => {
     const features = computeFeatures(history);
     const sequences = computeSequences(history);
     const size = sequences.steps * sequences.channels;
-    const inputs = features.map((vector, i) => ({ features: vector, sequence: sequences.data.slice(i * size, (i + 1) * size) }));
+    const inputs = features.map((vector, i) => ({ row: toModelInput(vector), sequence: sequences.data.slice(i * size, (i + 1) * size) }));
     const scored = await held.champion!.scorer.score(inputs);
     held.release();
     const next = live.acquire();

@@ -6,7 +6,7 @@ import { LiveRiskModel, RiskModel } from '../models/live-risk-model';
 import { ModelDrift } from '../models/model-drift';
 import { RuleSetsService } from '../rule-sets/rule-sets.service';
 import { CompiledRuleSet, evaluateRuleSet, mostSevere, RuleSetResult, ruleValues } from '../rules';
-import { ModelScore, TOP_FEATURES } from '../scoring/risk-scorer';
+import { ModelScore, ScoringInput, TOP_FEATURES } from '../scoring/risk-scorer';
 import { DecidedTransaction } from './decided-transaction';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionRepository } from './decision.repository';
@@ -59,10 +59,12 @@ export class DecisionPipeline {
     const decided = await this.features.serially(async () => {
       try {
         const inputs = await this.features.process(fresh.map(({ transaction }) => transaction));
-        const [champion, shadow] = await Promise.all([models.champion?.scorer.score(inputs), models.shadow?.scorer.score(inputs)]);
+        // Laid out once for both models and the drift monitor.
+        const scoring = inputs.map(({ features, sequence }) => ({ row: toModelInput(features), sequence }));
+        const [champion, shadow] = await Promise.all([models.champion?.scorer.score(scoring), models.shadow?.scorer.score(scoring)]);
         const batch = fresh.map((item, i) => this.decideOne(item, inputs[i], champion?.[i], shadow?.[i], live.active, live.shadows));
         await this.repository.saveBatch(batch);
-        if (models.champion) this.observeDrift(models.champion, inputs, champion as ModelScore[]);
+        if (models.champion) this.observeDrift(models.champion, scoring, champion as ModelScore[]);
         return batch;
       } catch (error) {
         this.outbox.release(txIds);
@@ -113,8 +115,8 @@ export class DecisionPipeline {
     };
   }
 
-  private observeDrift(champion: RiskModel, inputs: ModelInputs[], scores: ModelScore[]): void {
-    inputs.forEach(({ features }, i) => this.drift.observe(champion, toModelInput(features), scores[i].score));
+  private observeDrift(champion: RiskModel, scoring: ScoringInput[], scores: ModelScore[]): void {
+    scoring.forEach(({ row }, i) => this.drift.observe(champion, row, scores[i].score));
   }
 }
 

@@ -15,7 +15,7 @@ describe(RiskScorer.name, () => {
   const features = computeFeatures(history);
   const sequences = computeSequences(history);
   const size = sequences.steps * sequences.channels;
-  const inputs = features.map((vector, i) => ({ features: vector, sequence: sequences.data.slice(i * size, (i + 1) * size) }));
+  const inputs = features.map((vector, i) => ({ row: toModelInput(vector), sequence: sequences.data.slice(i * size, (i + 1) * size) }));
   let manifest: RiskModelManifest;
   let trees: OnnxModelSession;
   let sequence: OnnxModelSession;

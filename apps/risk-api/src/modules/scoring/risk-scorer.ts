@@ -1,8 +1,7 @@
 import { RiskDecisionMessage } from '@vigil/contracts';
 import { combineLogits, LogisticStack, MicroBatcher, ModelSession, ShapExplainer, Tensor } from '@vigil/core-ml';
 
-import { FEATURE_NAMES, toModelInput } from '../features';
-import { ModelInputs } from '../decisions/feature-state';
+import { FEATURE_NAMES } from '../features';
 import { Decision, decisionFor, fromMicros, toMicros } from '../rules';
 
 /** What the training pipeline writes into a risk model's manifest beside the standard keys. */
@@ -23,6 +22,12 @@ export interface ModelScore {
   readonly decision: Decision;
   /** The tree model's exact TreeSHAP contributions (its margin's share of the stack), largest |value| first. */
   readonly topFeatures: RiskDecisionMessage['topFeatures'];
+}
+
+/** One transaction as the models read it: its features laid out in FEATURE_NAMES order, and its sequence. */
+export interface ScoringInput {
+  readonly row: Float32Array;
+  readonly sequence: Float32Array;
 }
 
 export const TOP_FEATURES = 5;
@@ -55,9 +60,8 @@ export class RiskScorer {
     this.#sequence = new MicroBatcher(logitsOf(sessions.sequence, 'sequence', 'logit', [steps, channels]), { name: `${manifest.name}@${manifest.version}/sequence`, ...BATCHING });
   }
 
-  async score(inputs: readonly ModelInputs[]): Promise<ModelScore[]> {
-    const rows = inputs.map(({ features }) => toModelInput(features));
-    const [trees, sequence] = await Promise.all([Promise.all(rows.map((row) => this.#trees.submit(row))), Promise.all(inputs.map(({ sequence: s }) => this.#sequence.submit(s)))]);
+  async score(inputs: readonly ScoringInput[]): Promise<ModelScore[]> {
+    const [trees, sequence] = await Promise.all([Promise.all(inputs.map(({ row }) => this.#trees.submit(row))), Promise.all(inputs.map(({ sequence: s }) => this.#sequence.submit(s)))]);
     const { review, block } = this.#manifest.thresholds;
     return inputs.map((_, i) => {
       const micros = toMicros(combineLogits(this.#manifest.stack, [trees[i], sequence[i]]));
@@ -66,7 +70,7 @@ export class RiskScorer {
         version: this.version,
         score: fromMicros(micros),
         decision: decisionFor(micros, toMicros(review), toMicros(block)),
-        topFeatures: this.#explain(rows[i]),
+        topFeatures: this.#explain(inputs[i].row),
       };
     });
   }
