@@ -4,6 +4,7 @@ import { PlatformModule, SERVICE_ROLES } from '@vigil/platform';
 import { Logger } from 'pino';
 
 import { DefectInspectorEnv } from './config/env';
+import { AlarmsModule } from './modules/alarms/alarms.module';
 import { InspectionModule } from './modules/inspection/inspection.module';
 import { QualityModule } from './modules/quality/quality.module';
 
@@ -20,6 +21,7 @@ export class DefectInspectorModule {
         PlatformModule.forRoot({ service: 'defect-inspector', env, logger, consumedTopics: [Topic.CameraFrames], entities: [], schema: 'defect', roles: SERVICE_ROLES.defect }),
         InspectionModule.forRoot(env),
         QualityModule,
+        AlarmsModule.forRoot(),
       ],
     };
   }

@@ -121,9 +121,12 @@ describe('the quality engineers’ API', () => {
       'GET /inspections',
       'GET /inspections/:id',
       'GET /inspections/:id/image',
+      'GET /spc/alarms',
+      'GET /spc/alarms/:id',
       'GET /spc/p-chart',
       'GET /yield',
       'POST /inspections/:id/relabel',
+      'POST /spc/alarms/:id/acknowledge',
     ]);
     expect(walk.violations).toEqual([]);
   });

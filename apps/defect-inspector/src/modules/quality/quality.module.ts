@@ -10,5 +10,6 @@ import { QualityStatsRepository } from './quality-stats.repository';
 @Module({
   controllers: [InspectionsController, QualityController],
   providers: [InspectionRepository, QualityStatsRepository, QualityService, Clock],
+  exports: [QualityStatsRepository, Clock],
 })
 export class QualityModule {}
