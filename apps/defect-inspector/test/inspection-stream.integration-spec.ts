@@ -6,6 +6,7 @@ import { Message } from 'kafkajs';
 
 import { generate, SimulatedFrame, TruthRecord } from '../src/simulator/generate';
 import { NO_FAULTS } from '../src/simulator/faults';
+import { InspectionRepository } from '../src/modules/inspection/inspection.repository';
 import { InspectionHarness } from './inspection-harness';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -89,7 +90,7 @@ interface Row {
 
 /**
  * A scripted camera sequence through the development broker into defect-inspector, with a restart
- * in the middle: one verdict per clip on the expected boundaries, stored and published exactly
+ * in the middle and two stores failing after it: one verdict per clip on the expected boundaries, stored and published exactly
  * once, transport faults counted, contract breaks dead-lettered with their codes, and a full
  * replay of the topic changing nothing.
  */
@@ -97,11 +98,11 @@ describe('inspection pipeline through the broker', () => {
   let harness: InspectionHarness;
   let truth: TruthRecord[];
   let rows: Row[];
-  const counted = { gaps: 0, duplicates: 0, late: 0, frames: 0, rejected: 0 };
+  const counted = { gaps: 0, duplicates: 0, late: 0, frames: 0, rejected: 0, failures: 0 };
   const codes: string[] = [];
 
   async function addMetrics(): Promise<void> {
-    for (const [key, name] of [['gaps', 'defect_frame_gaps_total'], ['duplicates', 'defect_frame_duplicates_total'], ['late', 'defect_frame_late_total'], ['frames', 'defect_frames_total'], ['rejected', 'defect_frames_rejected_total']] as const) {
+    for (const [key, name] of [['gaps', 'defect_frame_gaps_total'], ['duplicates', 'defect_frame_duplicates_total'], ['late', 'defect_frame_late_total'], ['frames', 'defect_frames_total'], ['rejected', 'defect_frames_rejected_total'], ['failures', 'defect_batch_failures_total']] as const) {
       counted[key] += await harness.metric(name);
     }
   }
@@ -123,8 +124,13 @@ describe('inspection pipeline through the broker', () => {
     await addMetrics();
     await harness.stopApp();
 
+    const app = await harness.startApp();
+    // Two stores fail as a database outage would, after their batches' offsets were committed.
+    const repository = app.get(InspectionRepository);
+    const save = repository.saveBatch.bind(repository);
+    let saves = 0;
+    jest.spyOn(repository, 'saveBatch').mockImplementation((...args) => (++saves === 2 || saves === 3 ? Promise.reject(new Error('connection terminated unexpectedly')) : save(...args)));
     await harness.send([...sent.slice(half, half + 50).map(toMessage), ...bad.slice(3).map(([m]) => m), ...sent.slice(half + 50).map(toMessage)]);
-    await harness.startApp();
     await harness.waitForCount(`SELECT count(*)::int AS n FROM "defect"."inspection"`, EXPECTED_COUNT);
     await harness.caughtUp();
     await addMetrics();
@@ -135,7 +141,7 @@ describe('inspection pipeline through the broker', () => {
     await harness?.stop();
   });
 
-  it('stores one inspection per clip, on the expected boundaries, across the restart', () => {
+  it('stores one inspection per clip, on the expected boundaries, across the restart and the failed stores', () => {
     for (const camera of ['CAM-01', 'CAM-02']) {
       expect(rows.filter((r) => r.camera_id === camera).map((r) => `${r.seq_start}-${r.seq_end}`)).toEqual(EXPECTED[camera]);
     }
@@ -144,7 +150,10 @@ describe('inspection pipeline through the broker', () => {
   });
 
   it('counts the gaps, duplicates and late frames, and every frame once', () => {
-    expect(counted).toEqual({ gaps: 3, duplicates: 3, late: 1, frames: 401, rejected: 5 });
+    const { failures, ...faults } = counted;
+    expect(faults).toEqual({ gaps: 3, duplicates: 3, late: 1, frames: 401, rejected: 5 });
+    // The second failed store may belong to a batch the first failure had already doomed.
+    expect(failures).toBeGreaterThanOrEqual(1);
   });
 
   it('dead-letters each broken frame with its code', async () => {

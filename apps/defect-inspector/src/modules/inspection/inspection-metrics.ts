@@ -17,6 +17,7 @@ export class InspectionMetrics {
   readonly fps: Gauge<'camera'>;
   readonly rebuilds: Counter;
   readonly replayed: Counter;
+  readonly failures: Counter;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -36,6 +37,7 @@ export class InspectionMetrics {
     this.alignmentConfidence = new Gauge({ name: 'defect_alignment_confidence', help: "The latest frame's alignment confidence (0..1)", labelNames: ['camera'], registers });
     this.fps = new Gauge({ name: 'defect_camera_fps', help: 'Frames per second received, over the last 5 s', labelNames: ['camera'], registers });
     this.rebuilds = new Counter({ name: 'defect_partition_rebuilds_total', help: 'Partitions whose windows were rebuilt from the stored cursor (start, rebalance, retry)', registers });
+    this.failures = new Counter({ name: 'defect_batch_failures_total', help: 'Batches that failed after their frames were read (the partition is rebuilt from its cursor)', registers });
     this.replayed = new Counter({ name: 'defect_frames_replayed_total', help: 'Frames re-read from Kafka to rebuild windows and half-built clips', registers });
   }
 }

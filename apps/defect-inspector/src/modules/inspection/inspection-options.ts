@@ -12,6 +12,8 @@ export interface InspectionOptions {
   maxBatchSize: number;
   /** How long a clip waits for company before its batch runs. */
   maxWaitMs: number;
+  /** Batches of a partition whose verdicts may be in flight (not stored) while the next are read. */
+  pipelineDepth: number;
   /** How often a camera's health is written to defect.camera_health. */
   healthSnapshotMs: number;
 }
@@ -25,12 +27,13 @@ export const DEFAULT_INSPECTION_OPTIONS: Readonly<InspectionOptions> = {
   maxMissing: 0,
   maxBatchSize: 32,
   maxWaitMs: 5,
+  pipelineDepth: 8,
   healthSnapshotMs: 10_000,
 };
 
 /** Checks options, naming the bad one. */
 export function checkInspectionOptions(options: InspectionOptions): InspectionOptions {
-  for (const [name, min] of [['reorderSize', 1], ['clipStride', 1], ['maxMissing', 0], ['maxBatchSize', 1]] as const) {
+  for (const [name, min] of [['reorderSize', 1], ['clipStride', 1], ['maxMissing', 0], ['maxBatchSize', 1], ['pipelineDepth', 1]] as const) {
     if (!Number.isInteger(options[name]) || options[name] < min) throw new RangeError(`${name}: expected an integer >= ${min}, got ${options[name]}`);
   }
   for (const name of ['reorderMaxWaitMs', 'maxWaitMs', 'healthSnapshotMs'] as const) {

@@ -1,6 +1,8 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { decodeFrame, Frame, InspectionResultMessage, toGray, Topic } from '@vigil/contracts';
-import { MicroBatcher, Tensor } from '@vigil/core-ml';
+import { MicroBatcher, SlotLease, Tensor } from '@vigil/core-ml';
 import { DeadLetterError, InboundMessage, JsonLogger, RejectedMessage } from '@vigil/platform';
 import { Kafka } from 'kafkajs';
 
@@ -32,6 +34,18 @@ interface PartitionState {
   reported: Map<string, ReorderCounts>;
   /** Monotonic ms of each camera's last stored health snapshot. */
   snapshotAt: Map<string, number>;
+  /** The last batch's stages: the next batch aligns after its alignment and stores after its store. */
+  tail: { aligned: Promise<void>; stored: Promise<void> };
+  /** Batches ingested whose verdicts are not stored yet (settled promises, oldest first). */
+  inFlight: Promise<void>[];
+}
+
+/** What one batch left to do once its frames are in their cameras' windows. */
+interface BatchWork {
+  pairs: [TrackedFrame, TrackedFrame][];
+  clips: Clip[];
+  cursor: PartitionCursor;
+  health: HealthRow[];
 }
 
 interface ClipJob {
@@ -47,31 +61,41 @@ interface ClipOutput {
 /**
  * camera.frames in, one stored and published verdict per clip out, exactly once across restarts.
  *
- * Per batch of a partition: frames are decoded (contract breaks go back to the DLQ), pass their
- * camera's ReorderWindow and ClipAssembler, every released frame is aligned to the frame before it
- * (one alignFrames call for all cameras), each completed clip is moved onto its last frame and
- * shrunk exactly as training's clipInput does, the champion scores clips of every partition in
- * shared batches, and the batch's inspections, images and the partition's cursor are stored in one
- * transaction before the outbox publishes them and the handler returns (then the platform commits
- * the offsets).
+ * Per batch of a partition: frames are decoded (contract breaks go back to the DLQ) and pass their
+ * camera's ReorderWindow and ClipAssembler; then the handler returns, so the consumer fetches the
+ * next frames while this batch's work goes on behind it: every released frame is aligned to the
+ * frame before it (one alignFrames call for all cameras), each completed clip is moved onto its
+ * last frame and shrunk exactly as training's clipInput does, the champion scores clips of every
+ * partition and batch in shared runs, and the batch's inspections, images and the partition's
+ * cursor are stored in one transaction before the outbox publishes them. Within a partition,
+ * batches align in order and store in order; at most `pipelineDepth` of them are in flight.
  *
  * Offsets: the platform commits every handled offset, including frames that are still held in a
- * window or a half-built clip. What makes that safe is the cursor stored with each batch: an offset
- * at or before every frame still held, and per camera the seq its next clip starts at. When a
- * partition's state is not current (a start, a rebalance, a retried batch), it is rebuilt by
- * re-reading the partition from the cursor to the batch (frames below a camera's resume seq are
- * skipped), so held frames are never lost. Windows run on the partition's Kafka timestamps, so the
- * replay cuts the same clips; a clip replayed all the same is stored once (unique camera_id,
- * seq_end) and published once.
+ * window, in a half-built clip or in a batch not stored yet. What makes that safe is the cursor
+ * stored with each batch: an offset at or before every frame still held, and per camera the seq
+ * its next clip starts at. When a partition's state is not current (a start, a rebalance, a failed
+ * batch), it is rebuilt by re-reading the partition from the cursor to the next batch (frames below
+ * a camera's resume seq are skipped), so held frames are never lost; a failed batch is recovered
+ * that way at once, with a backoff, without waiting for more frames. Windows run on the
+ * partition's Kafka timestamps, so the replay cuts the same clips; a clip replayed all the same is
+ * stored once (unique camera_id, seq_end) and published once.
  */
 @Injectable()
-export class InspectionPipeline implements OnApplicationShutdown {
+export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicationShutdown {
   readonly #partitions = new Map<number, PartitionState>();
   readonly #tracked = new WeakMap<Frame, TrackedFrame>();
   readonly #shifts = new WeakMap<Frame, FrameShift>();
   /** When each result's clip's last frame reached the service (monotonic ms), for its latency. */
   readonly #receivedAt = new WeakMap<InspectionResultMessage, number>();
   readonly #batcher: MicroBatcher<ClipJob, ClipOutput>;
+  /** Per partition: its ingest or recovery in progress (one at a time). */
+  readonly #locks = new Map<number, Promise<unknown>>();
+  /** Per partition: settles once every batch ingested so far is stored or failed, across rebuilds. */
+  readonly #settled = new Map<number, Promise<void>>();
+  /** Per partition: consecutive failed recoveries, for the backoff. */
+  readonly #failures = new Map<number, number>();
+  readonly #recoveries = new Set<NodeJS.Timeout>();
+  #stopping = false;
 
   constructor(
     @Inject(INSPECTION_OPTIONS) private readonly options: InspectionOptions,
@@ -90,94 +114,201 @@ export class InspectionPipeline implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Lets the batches in flight finish while the consumer stops (the producer and the model close
+   * after this). Whatever does not finish is not lost: the stored cursors re-read it next start.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.#stopping = true;
+    for (const timer of this.#recoveries) clearTimeout(timer);
+    this.#recoveries.clear();
+    // A handler the consumer is still finishing may ingest one more batch meanwhile.
+    for (let idle = 0; idle < 2; ) {
+      const pending = [...this.#locks.values(), ...this.#settled.values()];
+      await Promise.allSettled(pending);
+      await sleep(20);
+      idle = pending.length === 0 && this.#locks.size === 0 && this.#settled.size === 0 ? idle + 1 : 0;
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.#batcher.close();
   }
 
-  /** One chunk of one partition, in offset order; resolves once its effects are durable. */
+  /**
+   * One chunk of one partition, in offset order. Resolves once its frames are in their cameras'
+   * windows, with the contract breaks for the DLQ; the rest of its work is in flight behind it.
+   */
   async process(messages: InboundMessage[]): Promise<RejectedMessage[]> {
     if (messages.length === 0) return [];
     const partition = messages[0].partition;
-    let lease = this.model.acquire();
-    if (lease.champion === undefined) {
-      // The first batch can come before the slot loaded the champion, or just after the seed.
-      lease.release();
-      await this.model.refresh();
-      lease = this.model.acquire();
-    }
+    return this.#exclusive(partition, () => this.#ingest(partition, messages, Number(messages[messages.length - 1].offset) + 1));
+  }
+
+  /** Runs `task` after the partition's previous ingest or recovery. */
+  async #exclusive<T>(partition: number, task: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(partition);
+    const run = (previous ?? Promise.resolve()).then(task, task);
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(partition, done);
     try {
-      const champion = lease.champion;
-      if (champion === undefined) throw new Error(`no ${Topic.CameraFrames} can be inspected: the inspector model has no champion (run the model seed)`);
-      const rejected = await this.#process(partition, messages, champion);
+      return await run;
+    } finally {
+      if (this.#locks.get(partition) === done) this.#locks.delete(partition);
+    }
+  }
+
+  /** Feeds `messages` (the offsets up to `upTo`, or none when recovering) and launches their work. */
+  async #ingest(partition: number, messages: InboundMessage[], upTo: number): Promise<RejectedMessage[]> {
+    const lease = await this.#championLease();
+    let launched = false;
+    try {
+      const champion = lease.champion as InspectorModel;
+      const first = messages.length > 0 ? Number(messages[0].offset) : upTo;
+      const { state, replay, skipBelow } = await this.#current(partition, first, champion);
+      const rejected: RejectedMessage[] = [];
+      const pairs: [TrackedFrame, TrackedFrame][] = [];
+      const clips: Clip[] = [];
+      const feed = (message: InboundMessage, live: boolean) => {
+        const decoded = decodeFrame(message);
+        if (!decoded.ok) {
+          if (live) {
+            rejected.push({ message, error: new DeadLetterError(decoded.code, decoded.message) });
+            this.metrics.rejected.inc({ code: decoded.code });
+            state.cameras.get(message.headers['camera-id'] ?? '')?.health.frameRejected();
+          }
+          return;
+        }
+        const offset = Number(message.offset);
+        if (offset < skipBelow) return;
+        state.clock = Math.max(state.clock, Number(message.timestamp));
+        const { frame } = decoded;
+        const camera = this.#camera(state, partition, frame.cameraId);
+        const receivedAt = performance.now();
+        if (live) {
+          camera.health.frameReceived(receivedAt, Date.now() - frame.ts / 1000);
+          this.metrics.frames.inc({ camera: frame.cameraId });
+        }
+        const tracked: TrackedFrame = { seq: frame.seq, frame, offset, gray: toGray(frame), receivedAt };
+        this.#tracked.set(frame, tracked);
+        clips.push(...camera.push(tracked, state.clock, pairs).clips);
+        for (const other of state.cameras.values()) if (other !== camera) clips.push(...other.poll(state.clock, pairs).clips);
+      };
+      for (const message of replay) feed(message, false);
+      // Transport faults seen while replaying were counted before the restart.
+      for (const camera of state.cameras.values()) state.reported.set(camera.cameraId, { ...camera.reorderCounts });
+      for (const message of messages) feed(message, true);
+
+      const work: BatchWork = { pairs, clips, cursor: this.#cursor(partition, state, upTo), health: this.#healthRows(state) };
+      state.nextOffset = upTo;
+      this.#reportCounts(state);
+      while (state.inFlight.length >= this.options.pipelineDepth) await Promise.race(state.inFlight);
+      this.#launch(partition, state, work, lease);
+      launched = true;
       return rejected;
     } catch (error) {
       // Whatever the state saw of this batch is not stored: the retry rebuilds it from the cursor.
       this.#partitions.delete(partition);
       throw error;
     } finally {
-      lease.release();
+      if (!launched) lease.release();
     }
   }
 
-  async #process(partition: number, messages: InboundMessage[], champion: InspectorModel): Promise<RejectedMessage[]> {
-    const first = Number(messages[0].offset);
-    let state = this.#partitions.get(partition);
-    let replay: InboundMessage[] = [];
-    let skipBelow = -1;
-    if (state === undefined || state.nextOffset !== first || state.clipLength !== champion.manifest.frames) {
-      const cursor = await this.repository.loadCursor(partition);
-      state = this.#emptyState(cursor, champion.manifest.frames);
-      this.#partitions.set(partition, state);
-      this.metrics.rebuilds.inc();
-      if (cursor !== undefined && cursor.resumeOffset < first) {
-        const range = await readPartitionRange(this.kafka, Topic.CameraFrames, partition, cursor.resumeOffset, first);
-        if (range.skipped > 0) this.logger.pino.warn({ partition, lost: range.skipped }, 'frames held before the restart are gone from Kafka; their clips are lost');
-        replay = range.messages;
-        this.metrics.replayed.inc(replay.length);
-      }
-      skipBelow = cursor?.resumeOffset ?? -1;
+  /** The model lease for one batch; the first batch can come before the slot loaded the champion. */
+  async #championLease(): Promise<SlotLease<InspectorModel>> {
+    let lease = this.model.acquire();
+    if (lease.champion === undefined) {
+      lease.release();
+      await this.model.refresh();
+      lease = this.model.acquire();
     }
+    if (lease.champion === undefined) {
+      lease.release();
+      throw new Error(`no ${Topic.CameraFrames} can be inspected: the inspector model has no champion (run the model seed)`);
+    }
+    return lease;
+  }
 
-    const rejected: RejectedMessage[] = [];
-    const pairs: [TrackedFrame, TrackedFrame][] = [];
-    const clips: Clip[] = [];
-    const feed = (message: InboundMessage, live: boolean) => {
-      const decoded = decodeFrame(message);
-      if (!decoded.ok) {
-        if (live) {
-          rejected.push({ message, error: new DeadLetterError(decoded.code, decoded.message) });
-          this.metrics.rejected.inc({ code: decoded.code });
-          state.cameras.get(message.headers['camera-id'] ?? '')?.health.frameRejected();
-        }
-        return;
-      }
-      const offset = Number(message.offset);
-      if (offset < skipBelow) return;
-      state.clock = Math.max(state.clock, Number(message.timestamp));
-      const { frame } = decoded;
-      const camera = this.#camera(state, partition, frame.cameraId);
-      const receivedAt = performance.now();
-      if (live) {
-        camera.health.frameReceived(receivedAt, Date.now() - frame.ts / 1000);
-        this.metrics.frames.inc({ camera: frame.cameraId });
-      }
-      const tracked: TrackedFrame = { seq: frame.seq, frame, offset, gray: toGray(frame), receivedAt };
-      this.#tracked.set(frame, tracked);
-      clips.push(...camera.push(tracked, state.clock, pairs).clips);
-      for (const other of state.cameras.values()) if (other !== camera) clips.push(...other.poll(state.clock, pairs).clips);
-    };
-    for (const message of replay) feed(message, false);
-    // Transport faults seen while replaying were counted before the restart.
-    for (const camera of state.cameras.values()) state.reported.set(camera.cameraId, { ...camera.reorderCounts });
-    for (const message of messages) feed(message, true);
+  /** The partition's state, current at offset `first`: rebuilt from the stored cursor if it is not. */
+  async #current(partition: number, first: number, champion: InspectorModel): Promise<{ state: PartitionState; replay: InboundMessage[]; skipBelow: number }> {
+    const state = this.#partitions.get(partition);
+    if (state !== undefined && state.nextOffset === first && state.clipLength === champion.manifest.frames) return { state, replay: [], skipBelow: -1 };
+    // The cursor to rebuild from is the one the batches still in flight leave stored.
+    await this.#settled.get(partition);
+    const cursor = await this.repository.loadCursor(partition);
+    const fresh = this.#emptyState(cursor, champion.manifest.frames);
+    this.#partitions.set(partition, fresh);
+    this.metrics.rebuilds.inc();
+    let replay: InboundMessage[] = [];
+    if (cursor !== undefined && cursor.resumeOffset < first) {
+      const range = await readPartitionRange(this.kafka, Topic.CameraFrames, partition, cursor.resumeOffset, first);
+      if (range.skipped > 0) this.logger.pino.warn({ partition, lost: range.skipped }, 'frames held before the restart are gone from Kafka; their clips are lost');
+      replay = range.messages;
+      this.metrics.replayed.inc(replay.length);
+    }
+    return { state: fresh, replay, skipBelow: cursor?.resumeOffset ?? -1 };
+  }
 
-    await this.#align(pairs, state);
-    const records = await this.#inspect(clips, champion, state);
-    const cursor = this.#cursor(partition, state, Number(messages[messages.length - 1].offset) + 1);
-    await this.#store(records, cursor, this.#healthRows(state));
-    state.nextOffset = Number(messages[messages.length - 1].offset) + 1;
-    this.#reportCounts(state);
-    return rejected;
+  /** Aligns after the previous batch aligned, scores, and stores after the previous batch stored. */
+  #launch(partition: number, state: PartitionState, work: BatchWork, lease: SlotLease<InspectorModel>): void {
+    const champion = lease.champion as InspectorModel;
+    const aligned = state.tail.aligned.then(() => this.#align(work.pairs, state));
+    const records = aligned.then(() => this.#inspect(work.clips, champion, state));
+    const stored = Promise.all([records, state.tail.stored]).then(([done]) => this.#store(done, work.cursor, work.health));
+    state.tail = { aligned, stored };
+    const settled = stored.then(
+      () => void this.#failures.delete(partition),
+      (error: unknown) => this.#fail(partition, state, error),
+    );
+    const finished = settled.finally(() => {
+      lease.release();
+      state.inFlight.splice(state.inFlight.indexOf(finished), 1);
+    });
+    state.inFlight.push(finished);
+    const before = this.#settled.get(partition);
+    const all = Promise.all([before, finished]).then(() => undefined);
+    this.#settled.set(partition, all);
+    void all.then(() => {
+      if (this.#settled.get(partition) === all) this.#settled.delete(partition);
+    });
+  }
+
+  /**
+   * A batch failed after its handler returned (its offsets are committed): the partition's state
+   * is dropped, later batches of it fail with it, and the partition is rebuilt from the last stored
+   * cursor up to where it had read, which inspects the failed batches' clips again.
+   */
+  #fail(partition: number, state: PartitionState, error: unknown): void {
+    if (this.#partitions.get(partition) !== state) return;
+    this.#partitions.delete(partition);
+    this.metrics.failures.inc();
+    this.logger.pino.error({ err: error, partition }, 'inspecting a batch failed; the partition is rebuilt from its stored cursor');
+    this.#recover(partition, state.nextOffset);
+  }
+
+  /** Rebuilds the partition up to offset `upTo` after a backoff, unless a batch did it meanwhile. */
+  #recover(partition: number, upTo: number): void {
+    if (this.#stopping) return;
+    const attempt = (this.#failures.get(partition) ?? 0) + 1;
+    this.#failures.set(partition, attempt);
+    const timer = setTimeout(
+      () => {
+        this.#recoveries.delete(timer);
+        void this.#exclusive(partition, async () => {
+          if (this.#stopping || this.#partitions.has(partition)) return;
+          await this.#ingest(partition, [], upTo);
+        }).catch((error: unknown) => {
+          this.logger.pino.error({ err: error, partition, attempt }, 'rebuilding a partition failed; trying again');
+          this.#recover(partition, upTo);
+        });
+      },
+      Math.min(30_000, 250 * 2 ** Math.min(attempt - 1, 7)),
+    );
+    this.#recoveries.add(timer);
   }
 
   #emptyState(cursor: PartitionCursor | undefined, clipLength: number): PartitionState {
@@ -189,6 +320,8 @@ export class InspectionPipeline implements OnApplicationShutdown {
       clipLength,
       reported: new Map(),
       snapshotAt: new Map(),
+      tail: { aligned: Promise.resolve(), stored: Promise.resolve() },
+      inFlight: [],
     };
   }
 
