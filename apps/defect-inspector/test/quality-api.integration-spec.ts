@@ -294,10 +294,17 @@ describe('the quality engineers’ API', () => {
     const cam2 = res.body.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam-2');
     expect(res.body.cameras.map((c: { cameraId: string }) => c.cameraId)).toEqual(['cam-1', 'cam-2']);
     expect(cam2.latest).toEqual({ takenAt: '2026-11-22T10:20:00.000Z', fps: 100, latencyP50Ms: 4, latencyP99Ms: 9, alignmentConfidence: expect.closeTo(0.6, 6) });
-    expect(cam2.counts).toMatchObject({ received: 60400, gaps: 3, dropped: 0, duplicates: 0 });
+    // From the baseline at 09:59 to the last snapshot at 10:20: 60400 frames in 1260 s.
+    expect(cam2.counts).toMatchObject({ from: '2026-11-22T09:59:00.000Z', to: '2026-11-22T10:20:00.000Z', received: 60400, gaps: 3, dropped: 0, duplicates: 0 });
+    expect(cam2.counts.fps).toBeCloseTo(60400 / 1260, 9);
     expect(cam2.inspections).toMatchObject({ count: 2, defects: 1, latencyP50Ms: 100, alignmentConfidenceMin: 0.5, missingFrames: 0 });
     expect(cam2.inspections.latencyP99Ms).toBeCloseTo(119.6, 6);
     expect(cam2.inspections.alignmentConfidenceMean).toBeCloseTo(0.6, 6);
+    // Capture to verdict from each row's own stamps: cam-2's clips stored 250 and 450 ms after their last frame.
+    await db.query(`UPDATE "defect"."inspection" SET "created_at" = "ts" + CASE WHEN "id" = $1 THEN interval '250 ms' ELSE interval '450 ms' END WHERE "camera_id" = 'cam-2'`, [ids.c]);
+    const later = (await get('/cameras/health?line=L1&from=2026-11-22T10:00:00Z&to=2026-11-22T11:00:00Z')).body.cameras[1];
+    expect(later.inspections.captureToVerdictP50Ms).toBeCloseTo(350, 6);
+    expect(later.inspections.captureToVerdictP99Ms).toBeCloseTo(448, 6);
     expect(res.body.cameras[0]).toMatchObject({ cameraId: 'cam-1', latest: null, counts: null, inspections: { count: 3 } });
   });
 

@@ -1,4 +1,4 @@
-import { counterGrowth } from './camera-window';
+import { countedSpan, counterGrowth } from './camera-window';
 import { CameraSnapshot } from './quality-stats.repository';
 
 const snapshot = (iso: string, received: number, gaps: number): CameraSnapshot => ({
@@ -34,5 +34,19 @@ describe(counterGrowth.name, () => {
 
   it('counts from 0 without a baseline', () => {
     expect(counterGrowth([snapshot('2026-11-22T12:01:00Z', 300, 2)], FROM)).toMatchObject({ received: 300, gaps: 2, dropped: 0 });
+  });
+});
+
+describe(countedSpan.name, () => {
+  it('covers the baseline before the window to the last snapshot in it', () => {
+    expect(countedSpan([snapshot('2026-11-22T11:59:00Z', 1000, 3), snapshot('2026-11-22T12:02:00Z', 13000, 9)], FROM)).toEqual({
+      from: '2026-11-22T11:59:00.000Z',
+      to: '2026-11-22T12:02:00.000Z',
+    });
+  });
+
+  it('has no start without a baseline, and nothing without a snapshot in the window', () => {
+    expect(countedSpan([snapshot('2026-11-22T12:01:00Z', 300, 2)], FROM)).toEqual({ from: null, to: '2026-11-22T12:01:00.000Z' });
+    expect(countedSpan([snapshot('2026-11-22T11:59:00Z', 300, 2)], FROM)).toBeUndefined();
   });
 });

@@ -23,3 +23,14 @@ export function counterGrowth(snapshots: readonly CameraSnapshot[], fromMs: numb
   }
   return growth;
 }
+
+/**
+ * What counterGrowth's counts cover: from the baseline snapshot at or before `fromMs` (null when
+ * there is none: the counters started inside the window) to the last snapshot in the window.
+ */
+export function countedSpan(snapshots: readonly CameraSnapshot[], fromMs: number): { from: string | null; to: string } | undefined {
+  const last = snapshots[snapshots.length - 1];
+  if (last === undefined || last.takenAt.getTime() <= fromMs) return undefined;
+  const baseline = snapshots[0].takenAt.getTime() <= fromMs ? snapshots[0] : undefined;
+  return { from: baseline?.takenAt.toISOString() ?? null, to: last.takenAt.toISOString() };
+}

@@ -37,6 +37,8 @@ export interface CameraInspectionStats {
   defects: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  captureToVerdictP50Ms: number;
+  captureToVerdictP99Ms: number;
   alignmentConfidenceMean: number;
   alignmentConfidenceMin: number;
   missingFrames: number;
@@ -49,6 +51,8 @@ export interface Range {
 
 // A part counts as defective by its effective verdict: the engineer's label where there is one, else the model's.
 const EFFECTIVE_DEFECT = `count(*) FILTER (WHERE COALESCE(l."verdict", i."verdict") = 'DEFECT')::int`;
+// created_at is the verdict's row, written in the batch's transaction; ts the capture of the clip's last frame (camera clock).
+const CAPTURE_TO_VERDICT_MS = `extract(epoch FROM i."created_at" - i."ts") * 1000`;
 const FROM_INSPECTIONS = `FROM "defect"."inspection" i LEFT JOIN "defect"."inspection_label" l ON l."inspection_id" = i."id"`;
 
 /** Counts behind yield, the p-chart and camera health, aggregated in Postgres. */
@@ -125,16 +129,33 @@ export class QualityStatsRepository {
     }));
   }
 
-  /** Per camera, over its inspections captured in the range: end-to-end latency quantiles and alignment. */
+  /**
+   * Per camera, over its inspections captured in the range: latency quantiles (the pipeline's own,
+   * last frame in to verdict stored, and capture of the last frame to the verdict's row, which adds
+   * the transport and the reorder wait) and alignment.
+   */
   async cameraInspectionStats(range: Range, line?: string): Promise<CameraInspectionStats[]> {
     const rows = (await this.db.query(
       `SELECT i."camera_id", max(i."line_id") AS "line_id", count(*)::int AS "inspections", count(*) FILTER (WHERE i."verdict" = 'DEFECT')::int AS "defects",
               percentile_cont(0.5) WITHIN GROUP (ORDER BY i."latency_ms") AS "p50", percentile_cont(0.99) WITHIN GROUP (ORDER BY i."latency_ms") AS "p99",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ${CAPTURE_TO_VERDICT_MS}) AS "capture_p50", percentile_cont(0.99) WITHIN GROUP (ORDER BY ${CAPTURE_TO_VERDICT_MS}) AS "capture_p99",
               avg(i."align_confidence") AS "align_mean", min(i."align_confidence") AS "align_min", sum(i."missing_frames")::int AS "missing_frames"
          FROM "defect"."inspection" i WHERE i."ts" >= $1::timestamptz AND i."ts" < $2::timestamptz AND ($3::text IS NULL OR i."line_id" = $3)
         GROUP BY i."camera_id" ORDER BY i."camera_id"`,
       [range.from, range.to, line ?? null],
-    )) as { camera_id: string; line_id: string; inspections: number; defects: number; p50: number; p99: number; align_mean: number; align_min: number; missing_frames: number }[];
+    )) as {
+      camera_id: string;
+      line_id: string;
+      inspections: number;
+      defects: number;
+      p50: number;
+      p99: number;
+      capture_p50: number;
+      capture_p99: number;
+      align_mean: number;
+      align_min: number;
+      missing_frames: number;
+    }[];
     return rows.map((row) => ({
       cameraId: row.camera_id,
       lineId: row.line_id,
@@ -142,6 +163,8 @@ export class QualityStatsRepository {
       defects: row.defects,
       latencyP50Ms: row.p50,
       latencyP99Ms: row.p99,
+      captureToVerdictP50Ms: row.capture_p50,
+      captureToVerdictP99Ms: row.capture_p99,
       alignmentConfidenceMean: row.align_mean,
       alignmentConfidenceMin: row.align_min,
       missingFrames: row.missing_frames,

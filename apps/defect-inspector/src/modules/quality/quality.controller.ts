@@ -60,13 +60,18 @@ export class QualityController {
   }
 
   @Get('spc/p-chart')
-  @ApiOperation({ summary: 'A line’s p-chart (fraction defective per subgroup, p̄ and per-subgroup 3σ limits) with Western Electric alarms' })
+  @ApiOperation({
+    summary: 'A line’s p-chart (fraction defective per subgroup, p̄ and per-subgroup 3σ limits) with the Western Electric rules it breaks over this range (the alarms raised as hours closed: /spc/alarms)',
+  })
   pChart(@Query() query: PChartQueryDto) {
     return this.quality.pChart(query);
   }
 
   @Get('cameras/health')
-  @ApiOperation({ summary: 'Per camera over a window: fps, drops, gaps, duplicates, late frames, alignment confidence, ingest and end-to-end latency p50/p99' })
+  @ApiOperation({
+    summary:
+      'Per camera over a window: the latest pipeline snapshot (fps, capture-to-ingest latency, alignment); frames, drops, gaps, duplicates, late frames and mean fps over the span the snapshots cover; and from the inspections in the window, pipeline and capture-to-verdict latency p50/p99 and alignment',
+  })
   cameraHealth(@Query() query: CameraHealthQueryDto) {
     return this.quality.cameraHealth(query);
   }

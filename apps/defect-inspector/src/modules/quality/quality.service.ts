@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog, AuthenticatedUser, Page } from '@vigil/platform';
 
 import { DEFAULT_SHIFTS, LineYield, parseSubgroup, pChart, PChart, ShiftDefinition, SubgroupSpec, yieldByLineAndShift } from '../../spc';
-import { CameraCounters, counterGrowth } from './camera-window';
+import { CameraCounters, countedSpan, counterGrowth } from './camera-window';
 import { Clock } from './clock';
 import { CameraHealthQueryDto, ImageKind, InspectionFilterDto, InspectionQueryDto, PChartQueryDto, TimeRangeDto, Verdict, YieldQueryDto } from './dto/quality-query.dto';
 import { Relabel, RelabelDto } from './dto/relabel.dto';
@@ -40,14 +40,23 @@ export interface CameraHealthReport {
   lineId: string;
   /** The pipeline's last snapshot in the window: live fps, capture-to-ingest latency, alignment confidence. */
   latest: { takenAt: string; fps: number; latencyP50Ms: number | null; latencyP99Ms: number | null; alignmentConfidence: number | null } | null;
-  /** Frames received, rejected, dropped, gaps, duplicates, late and resyncs within the window. */
-  counts: CameraCounters | null;
-  /** From the inspections captured in the window: end-to-end latency (capture to verdict) and alignment. */
+  /**
+   * Frames received, rejected, dropped, gaps, duplicates, late and resyncs, as the pipeline's
+   * counters grew from `from` (its last snapshot at or before the window; null: they started inside
+   * it) to `to` (its last snapshot in the window), and the mean fps over that span.
+   */
+  counts: (CameraCounters & { from: string | null; to: string; fps: number | null }) | null;
+  /**
+   * From the inspections captured in the window (stored with them, so exact): the pipeline's latency
+   * (last frame in to verdict stored), capture of the last frame to verdict stored, and alignment.
+   */
   inspections: {
     count: number;
     defects: number;
     latencyP50Ms: number;
     latencyP99Ms: number;
+    captureToVerdictP50Ms: number;
+    captureToVerdictP99Ms: number;
     alignmentConfidenceMean: number;
     alignmentConfidenceMin: number;
     missingFrames: number;
@@ -151,13 +160,15 @@ export class QualityService {
           latest: last
             ? { takenAt: last.takenAt.toISOString(), fps: last.fps, latencyP50Ms: last.latencyP50Ms, latencyP99Ms: last.latencyP99Ms, alignmentConfidence: last.alignmentConfidence }
             : null,
-          counts: inWindow.length > 0 ? counterGrowth(own, fromMs) : null,
+          counts: this.counts(own, fromMs),
           inspections: inspected
             ? {
                 count: inspected.inspections,
                 defects: inspected.defects,
                 latencyP50Ms: inspected.latencyP50Ms,
                 latencyP99Ms: inspected.latencyP99Ms,
+                captureToVerdictP50Ms: inspected.captureToVerdictP50Ms,
+                captureToVerdictP99Ms: inspected.captureToVerdictP99Ms,
                 alignmentConfidenceMean: inspected.alignmentConfidenceMean,
                 alignmentConfidenceMin: inspected.alignmentConfidenceMin,
                 missingFrames: inspected.missingFrames,
@@ -180,6 +191,14 @@ export class QualityService {
       ),
     );
     return updated ?? this.fail(QualityErrorCode.InspectionNotFound, id);
+  }
+
+  private counts(snapshots: CameraSnapshot[], fromMs: number): CameraHealthReport['counts'] {
+    const span = countedSpan(snapshots, fromMs);
+    if (span === undefined) return null;
+    const counts = counterGrowth(snapshots, fromMs);
+    const seconds = span.from === null ? 0 : (Date.parse(span.to) - Date.parse(span.from)) / 1000;
+    return { ...span, fps: seconds > 0 ? counts.received / seconds : null, ...counts };
   }
 
   private async subgroups(range: Range, line: string, spec: SubgroupSpec): Promise<CountedSubgroup[]> {
