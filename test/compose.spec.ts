@@ -268,10 +268,10 @@ const service = (name: string): Service => {
 };
 
 /** The two services and the class that declares and validates each one's configuration. */
-const APPS = [
+const APPS: readonly { name: string; envClass: new () => PlatformEnv }[] = [
   { name: 'risk-api', envClass: RiskApiEnv },
   { name: 'defect-inspector', envClass: DefectInspectorEnv },
-] as const;
+];
 
 /** What a service's environment becomes with an overlay applied (compose merges environment maps). */
 function stackEnvironments(name: string): [string, EnvMap][] {

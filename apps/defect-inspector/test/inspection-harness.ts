@@ -48,9 +48,9 @@ export class InspectionHarness {
     return new InspectionHarness(kafka, database, db);
   }
 
-  /** The service in-process, consuming as `groupId` (a new group reads camera.frames from its start). */
-  async startApp(groupId = GROUP_ID): Promise<INestApplication> {
-    const env = loadEnv(DefectInspectorEnv, { DATABASE_URL: this.database.url, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_GROUP_ID: groupId });
+  /** The service in-process, consuming as `groupId` (a new group reads camera.frames from its start), with `vars` over the test defaults. */
+  async startApp(groupId = GROUP_ID, vars: Record<string, string> = {}): Promise<INestApplication> {
+    const env = loadEnv(DefectInspectorEnv, { DATABASE_URL: this.database.url, KAFKA_BROKERS: this.kafka.brokers.join(','), JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_GROUP_ID: groupId, ...vars });
     const moduleRef = await Test.createTestingModule({ imports: [DefectInspectorModule.forRoot(env, pino({ level: 'silent' }))] }).compile();
     this.app = moduleRef.createNestApplication({ logger: false });
     await this.app.init();

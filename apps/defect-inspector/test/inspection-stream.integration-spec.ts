@@ -7,6 +7,7 @@ import { Message } from 'kafkajs';
 import { generate, SimulatedFrame, TruthRecord } from '../src/simulator/generate';
 import { NO_FAULTS } from '../src/simulator/faults';
 import { InspectionRepository } from '../src/modules/inspection/inspection.repository';
+import { LiveInspectorModel } from '../src/modules/inspection/live-inspector-model';
 import { InspectionHarness } from './inspection-harness';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -90,7 +91,8 @@ interface Row {
 
 /**
  * A scripted camera sequence through the development broker into defect-inspector, with a restart
- * in the middle and two stores failing after it: one verdict per clip on the expected boundaries, stored and published exactly
+ * in the middle (ONNX Runtime serves before it, the native clip model after it) and two stores
+ * failing after it: one verdict per clip on the expected boundaries, stored and published exactly
  * once, transport faults counted, contract breaks dead-lettered with their codes, and a full
  * replay of the topic changing nothing.
  */
@@ -98,6 +100,7 @@ describe('inspection pipeline through the broker', () => {
   let harness: InspectionHarness;
   let truth: TruthRecord[];
   let rows: Row[];
+  let engine: string | undefined;
   const counted = { gaps: 0, duplicates: 0, late: 0, frames: 0, rejected: 0, failures: 0 };
   const codes: string[] = [];
 
@@ -124,7 +127,8 @@ describe('inspection pipeline through the broker', () => {
     await addMetrics();
     await harness.stopApp();
 
-    const app = await harness.startApp();
+    // After the restart the native clip model serves (libs/native-gpu: its CPU twin here, CUDA on a GPU).
+    const app = await harness.startApp(undefined, { INSPECTOR_ENGINE: 'native' });
     // Two stores fail as a database outage would, after their batches' offsets were committed.
     const repository = app.get(InspectionRepository);
     const save = repository.saveBatch.bind(repository);
@@ -134,6 +138,9 @@ describe('inspection pipeline through the broker', () => {
     await harness.waitForCount(`SELECT count(*)::int AS n FROM "defect"."inspection"`, EXPECTED_COUNT);
     await harness.caughtUp();
     await addMetrics();
+    const lease = app.get(LiveInspectorModel).acquire();
+    engine = lease.champion?.engine.name;
+    lease.release();
     rows = (await harness.db.query<Row>(`SELECT * FROM "defect"."inspection" ORDER BY "camera_id", "seq_end"`)).rows;
   });
 
@@ -146,6 +153,7 @@ describe('inspection pipeline through the broker', () => {
       expect(rows.filter((r) => r.camera_id === camera).map((r) => `${r.seq_start}-${r.seq_end}`)).toEqual(EXPECTED[camera]);
     }
     expect(rows).toHaveLength(EXPECTED_COUNT);
+    expect(engine).toMatch(/^native-(cpu|cuda)$/);
     expect(rows.every((r) => r.model_name === 'inspector' && r.model_version === SHIPPED.version && r.threshold === SHIPPED.threshold)).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { decodeFrame, Frame, InspectionResultMessage, toGray, Topic } from '@vigil/contracts';
-import { MicroBatcher, SlotLease, Tensor } from '@vigil/core-ml';
+import { MicroBatcher, SlotLease } from '@vigil/core-ml';
 import { DeadLetterError, InboundMessage, JsonLogger, RejectedMessage } from '@vigil/platform';
 import { Kafka } from 'kafkajs';
 
@@ -496,9 +496,7 @@ async function runClips(jobs: ClipJob[]): Promise<ClipOutput[]> {
       const input = jobs[index].input;
       for (let p = 0; p < size; p++) data[k * size + p] = input[p] / 255;
     });
-    const out = await model.session.run({ clip: new Tensor('float32', data, [indices.length, 1, frames, inputHeight, inputWidth]) });
-    const logits = out.logits.data as Float32Array;
-    const heatmaps = out.heatmap.data as Float32Array;
+    const { logits, heatmap: heatmaps } = await model.engine.score(data, indices.length, frames, inputHeight, inputWidth);
     const heat = heatWidth * heatHeight;
     indices.forEach((index, k) => {
       outputs[index] = { logits: logits.slice(k * classes.length, (k + 1) * classes.length), heatmap: heatmaps.slice(k * heat, (k + 1) * heat) };
