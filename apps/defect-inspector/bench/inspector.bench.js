@@ -22,6 +22,8 @@ const REPO = path.resolve(__dirname, '../../..');
 const DIST = path.resolve(__dirname, '../dist');
 const MAIN = path.join(DIST, 'main.js');
 const MODEL_CLI = path.join(REPO, 'libs/core-ml/dist/registry/model-cli.js');
+/** The service's fetch max wait: the development broker always waits it out when a fetch finds nothing. */
+const FETCH_MAX_WAIT_MS = 10;
 for (const file of [MAIN, MODEL_CLI, path.join(REPO, 'libs/devstack/dist/index.js'), path.join(REPO, 'migrations/dist/index.js')]) {
   if (!fs.existsSync(file)) {
     process.stderr.write(`bench:inspector: ${path.relative(REPO, file)} is missing; run \`npm run build\` first\n`);
@@ -130,7 +132,7 @@ class Stack {
       KAFKA_BROKERS: this.kafka.brokers.join(','),
       KAFKA_GROUP_ID: GROUP_ID,
       // The development broker waits a fetch's full max wait even when data arrives meanwhile.
-      KAFKA_FETCH_MAX_WAIT_MS: '10',
+      KAFKA_FETCH_MAX_WAIT_MS: String(FETCH_MAX_WAIT_MS),
       JWT_SECRET: randomBytes(48).toString('base64url'),
     };
     const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -473,6 +475,7 @@ function report(options, runs, postgresSource) {
     `defect-inspector from dist as a child process (\`node --cpu-prof apps/defect-inspector/dist/main.js\`, LOG_LEVEL warn), ` +
       `the development broker (1 broker, librdkafka 2.0 mock cluster) and Postgres (${postgresSource} server, a fresh migrated database, the shipped models seeded) on this machine, ` +
       `with the bench's producer and verdict consumer beside them: everything shares the same cores. ` +
+      `The service reads a partition's next frames while its earlier batches are aligned, scored and stored (at most 8 batches in flight per partition). ` +
       `Frames: ${FRAME.format} ${FRAME.width}×${FRAME.height} from the camera simulator (seed 7, no transport faults), pre-rendered, ` +
       `streamed at ${options.fps} fps per camera in real time, ${options.framesPerSend} frame(s) per camera in each send (one send at a time, all cameras together); ` +
       `each run is a new set of cameras, ${options.warmup} s of warm-up, then ${options.seconds} s measured. Clips of ${CLIP_FRAMES} frames back to back; the model sees each as 8 × 64 × 64. ` +
@@ -483,9 +486,9 @@ function report(options, runs, postgresSource) {
     "- **in service**: the message's own `latencyMs` (the last frame reaching the service → its verdict going to be stored); **→ published**: the mean of `defect_clip_latency_seconds` (→ stored and published) in the window.",
     `- **backlog**: frames captured but not yet accepted when the window closed (camera.frames messages not yet committed); **drain**: the last clip's frame → verdict. **kept up**: backlog ≤ ${KEPT_UP.backlogSeconds} s of frames and every clip's verdict arrived. **send delay**: capture → the send carrying the frame.`,
     '',
-    'The development broker is not Kafka where it matters here: its Fetch handler returns at most one record batch (one producer send) per partition per fetch, and a fetch that finds no data anywhere is answered after the full max wait (the platform consumer asks 500 ms) even if frames arrive meanwhile ' +
+    `The development broker is not Kafka where it matters here: its Fetch handler returns at most one record batch (one producer send) per partition per fetch, and a fetch that finds no data anywhere is answered after the full max wait (the service asks \`KAFKA_FETCH_MAX_WAIT_MS\`, ${FETCH_MAX_WAIT_MS} ms here) even if frames arrive meanwhile ` +
       '(librdkafka 2.0 `rd_kafka_mock_handle_Fetch`: "FIXME: Multiple messageSets ?", "we should cut the wait short ... but that is too much of a hassle"). ' +
-      'So a partition yields one send\'s frames per fetch round, and a service that is ahead of the cameras waits 500 ms for the next frames: ' +
+      `So a partition yields one send's frames per fetch round, and a service that is ahead of the cameras waits ${FETCH_MAX_WAIT_MS} ms for the next frames: ` +
       'the frames per send set the batch size the service gets, and latency here is bounded below by those stalls. It also keeps only the newest 5 MiB of a partition (about 320 of these frames, some 3 s of one camera): a service further behind loses frames (offset out of range, then clips lost on the rebuild), so a run that falls behind collapses here. ' +
       'A real broker hands over everything waiting, answers a waiting fetch as soon as data comes, and retains by time.',
     '',
