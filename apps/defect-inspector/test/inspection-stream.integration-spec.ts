@@ -164,6 +164,25 @@ describe('inspection pipeline through the broker', () => {
     expect(failures).toBeGreaterThanOrEqual(1);
   });
 
+  it('stores each camera’s counts exactly once across the restart and the failed stores', async () => {
+    const { rows: stored } = await harness.db.query<Record<string, string>>(
+      `SELECT "camera_id", max("line_id") AS "line_id", sum("received")::int AS "frames", sum("rejected")::int AS "rejected", sum("dropped")::int AS "dropped",
+              sum("gaps")::int AS "gaps", sum("duplicates")::int AS "duplicates", sum("late")::int AS "late", sum("resyncs")::int AS "resyncs"
+         FROM "defect"."camera_count" GROUP BY "camera_id" ORDER BY "camera_id"`,
+    );
+    // CAM-01: 200 frames less 37 and 38, 20 twice; the five contract breaks are keyed CAM-01. CAM-02: 100 and 101 twice, 90 given up on then late.
+    expect(stored).toEqual([
+      { camera_id: 'CAM-01', line_id: 'LINE-1', frames: 199, rejected: 5, dropped: 0, gaps: 2, duplicates: 1, late: 0, resyncs: 0 },
+      { camera_id: 'CAM-02', line_id: 'LINE-1', frames: 202, rejected: 0, dropped: 0, gaps: 1, duplicates: 2, late: 1, resyncs: 0 },
+    ]);
+    // Every partition is counted to its end.
+    const admin = harness.client.admin();
+    await admin.connect();
+    const ends = (await admin.fetchTopicOffsets(Topic.CameraFrames).finally(() => admin.disconnect())).filter((p) => BigInt(p.high) > BigInt(p.low));
+    const { rows: cursors } = await harness.db.query<{ partition: number; counted_to: string }>(`SELECT "partition", "counted_to" FROM "defect"."frame_cursor" ORDER BY "partition"`);
+    expect(cursors.map((c) => [c.partition, c.counted_to])).toEqual(ends.map((p) => [p.partition, p.high]).sort(([a], [b]) => Number(a) - Number(b)));
+  });
+
   it('dead-letters each broken frame with its code', async () => {
     const dead = await harness.readTopic(deadLetterTopic(Topic.CameraFrames), codes.length);
 

@@ -277,16 +277,32 @@ describe('the quality engineers’ API', () => {
     expect((await get('/spc/p-chart?from=2026-11-22T00:00:00Z&to=2026-11-22T10:00:00Z')).status).toBe(400);
   });
 
-  it('reports camera health: the pipeline’s snapshots over the window and the inspections’ latency and alignment', async () => {
-    const snapshot = (takenAt: string, received: number, gaps: number, fps: number) =>
+  it('reports camera health: counts over the window’s whole buckets, the latest snapshot and the inspections’ latency and alignment', async () => {
+    const snapshot = (takenAt: string, fps: number) =>
       db.query(
-        `INSERT INTO "defect"."camera_health" ("camera_id", "line_id", "taken_at", "fps", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs",
-           "latency_p50_ms", "latency_p99_ms", "alignment_confidence") VALUES ('cam-2', 'L1', $1, $2, $3, 0, 1, $4, 2, 0, 0, 4, 9, 0.6)`,
-        [takenAt, fps, received, gaps],
+        `INSERT INTO "defect"."camera_health" ("camera_id", "line_id", "taken_at", "fps", "latency_p50_ms", "latency_p99_ms", "alignment_confidence")
+         VALUES ('cam-2', 'L1', $1, $2, 4, 9, 0.6)`,
+        [takenAt, fps],
       );
-    await snapshot('2026-11-22T09:59:00Z', 1000, 1, 100);
-    await snapshot('2026-11-22T10:10:00Z', 61000, 4, 99.5);
-    await snapshot('2026-11-22T10:20:00Z', 400, 0, 100); // after a restart
+    const bucket = (start: string, received: number, gaps: number, line: string | null = 'L1') =>
+      db.query(`INSERT INTO "defect"."camera_count" ("camera_id", "line_id", "bucket_start", "received", "dropped", "gaps", "rejected") VALUES ('cam-2', $1, $2, $3, 1, $4, 1)`, [
+        line,
+        start,
+        received,
+        gaps,
+      ]);
+    await snapshot('2026-11-22T09:59:00Z', 100);
+    await snapshot('2026-11-22T10:10:00Z', 99.5);
+    await snapshot('2026-11-22T10:20:00Z', 100);
+    await bucket('2026-11-22T09:59:50Z', 1000, 1); // before the window
+    await bucket('2026-11-22T10:00:00Z', 250, 0);
+    await bucket('2026-11-22T10:10:00Z', 248, 2);
+    await bucket('2026-11-22T10:10:10Z', 0, 0, null); // refused messages only: the line is not known
+    await bucket('2026-11-22T10:59:50Z', 250, 1);
+    await bucket('2026-11-22T11:00:00Z', 250, 5); // after it
+    await expect(db.query(`INSERT INTO "defect"."camera_count" ("camera_id", "bucket_start", "received") VALUES ('cam-2', '2026-11-22T10:00:05Z', 1)`)).rejects.toThrow(
+      /CHK_defect_camera_count_bucket/,
+    );
 
     const res = await get('/cameras/health?line=L1&from=2026-11-22T10:00:00Z&to=2026-11-22T11:00:00Z');
 
@@ -294,9 +310,11 @@ describe('the quality engineers’ API', () => {
     const cam2 = res.body.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam-2');
     expect(res.body.cameras.map((c: { cameraId: string }) => c.cameraId)).toEqual(['cam-1', 'cam-2']);
     expect(cam2.latest).toEqual({ takenAt: '2026-11-22T10:20:00.000Z', fps: 100, latencyP50Ms: 4, latencyP99Ms: 9, alignmentConfidence: expect.closeTo(0.6, 6) });
-    // From the baseline at 09:59 to the last snapshot at 10:20: 60400 frames in 1260 s.
-    expect(cam2.counts).toMatchObject({ from: '2026-11-22T09:59:00.000Z', to: '2026-11-22T10:20:00.000Z', received: 60400, gaps: 3, dropped: 0, duplicates: 0 });
-    expect(cam2.counts.fps).toBeCloseTo(60400 / 1260, 9);
+    // The four buckets in the hour: 748 frames in 3600 s.
+    expect(cam2.counts).toEqual({ from: '2026-11-22T10:00:00.000Z', to: '2026-11-22T11:00:00.000Z', fps: expect.closeTo(748 / 3600, 9), received: 748, rejected: 4, dropped: 4, gaps: 3, duplicates: 0, late: 0, resyncs: 0 });
+    // A window cut inside buckets counts the whole ones it holds, and says so.
+    const cut = (await get('/cameras/health?line=L1&from=2026-11-22T10:00:05Z&to=2026-11-22T10:10:15Z')).body.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam-2');
+    expect(cut.counts).toMatchObject({ from: '2026-11-22T10:00:10.000Z', to: '2026-11-22T10:10:10.000Z', received: 248, gaps: 2, rejected: 1 });
     expect(cam2.inspections).toMatchObject({ count: 2, defects: 1, latencyP50Ms: 100, alignmentConfidenceMin: 0.5, missingFrames: 0 });
     expect(cam2.inspections.latencyP99Ms).toBeCloseTo(119.6, 6);
     expect(cam2.inspections.alignmentConfidenceMean).toBeCloseTo(0.6, 6);

@@ -7,6 +7,7 @@ import { DeadLetterError, InboundMessage, JsonLogger, RejectedMessage } from '@v
 import { Kafka } from 'kafkajs';
 
 import { clipInput } from '../../training/preprocess';
+import { CameraCountTally } from '../ingest/camera-health';
 import { Clip } from '../ingest/clip-assembler';
 import { ReorderCounts } from '../ingest/reorder-window';
 import { CameraStream, TrackedFrame } from './camera-stream';
@@ -15,7 +16,7 @@ import { defectImages } from './inspection-images';
 import { InspectionMetrics } from './inspection-metrics';
 import { INSPECTION_OPTIONS, InspectionOptions } from './inspection-options';
 import { clipKey, InspectionOutbox } from './inspection-outbox';
-import { HealthRow, InspectionRecord, InspectionRepository, PartitionCursor } from './inspection.repository';
+import { BatchCounts, HealthRow, InspectionRecord, InspectionRepository, PartitionCursor } from './inspection.repository';
 import { InspectorModel, LiveInspectorModel } from './live-inspector-model';
 import { readPartitionRange } from './partition-range-reader';
 import { clipVerdict } from './verdict';
@@ -32,6 +33,10 @@ interface PartitionState {
   clipLength: number;
   /** Transport counts already in the metrics, per camera. */
   reported: Map<string, ReorderCounts>;
+  /** Counts not yet taken by a batch. */
+  counts: CameraCountTally;
+  /** Frames at or above this offset are counted: below it, their counts are stored or in a batch in flight (-1: no cursor). */
+  countedTo: number;
   /** Monotonic ms of each camera's last stored health snapshot. */
   snapshotAt: Map<string, number>;
   /** The last batch's stages: the next batch aligns after its alignment and stores after its store. */
@@ -45,8 +50,12 @@ interface BatchWork {
   pairs: [TrackedFrame, TrackedFrame][];
   clips: Clip[];
   cursor: PartitionCursor;
+  counts: BatchCounts;
   health: HealthRow[];
 }
+
+/** A camera-id as the frame contract allows it. */
+const CAMERA_ID = /^[\x21-\x7e]{1,64}$/;
 
 interface ClipJob {
   model: InspectorModel;
@@ -79,6 +88,11 @@ interface ClipOutput {
  * that way at once, with a backoff, without waiting for more frames. Windows run on the
  * partition's Kafka timestamps, so the replay cuts the same clips; a clip replayed all the same is
  * stored once (unique camera_id, seq_end) and published once.
+ *
+ * Camera counts (frames received, refused, dropped; gaps, duplicates, late frames, resyncs) are
+ * stored with the batch too, per camera and 10 s of Kafka time, and the cursor says up to which
+ * offset they are (`countedTo`): a rebuild counts the frames it replays at or above it (a failed
+ * batch's, never dead-lettered twice) and not those below, so each frame is counted once.
  */
 @Injectable()
 export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -172,17 +186,21 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       const rejected: RejectedMessage[] = [];
       const pairs: [TrackedFrame, TrackedFrame][] = [];
       const clips: Clip[] = [];
+      const { inputWidth, inputHeight } = champion.manifest;
       const feed = (message: InboundMessage, live: boolean) => {
+        const offset = Number(message.offset);
+        // The Kafka time its counts go to; undefined when they are stored already.
+        const countAt = offset >= state.countedTo ? Number(message.timestamp) : undefined;
         const decoded = decodeFrame(message);
         if (!decoded.ok) {
           if (live) {
             rejected.push({ message, error: new DeadLetterError(decoded.code, decoded.message) });
             this.metrics.rejected.inc({ code: decoded.code });
-            state.cameras.get(message.headers['camera-id'] ?? '')?.health.frameRejected();
           }
+          const sender = senderOf(message);
+          if (countAt !== undefined && sender !== undefined) state.counts.add(sender, state.cameras.get(sender)?.lineId || null, countAt, { rejected: 1 });
           return;
         }
-        const offset = Number(message.offset);
         if (offset < skipBelow) return;
         state.clock = Math.max(state.clock, Number(message.timestamp));
         const { frame } = decoded;
@@ -192,17 +210,29 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
           camera.health.frameReceived(receivedAt, Date.now() - frame.ts / 1000);
           this.metrics.frames.inc({ camera: frame.cameraId });
         }
+        if (countAt !== undefined) state.counts.add(frame.cameraId, frame.lineId, countAt, { received: 1 });
         const tracked: TrackedFrame = { seq: frame.seq, frame, offset, gray: toGray(frame), receivedAt };
         this.#tracked.set(frame, tracked);
-        clips.push(...camera.push(tracked, state.clock, pairs).clips);
-        for (const other of state.cameras.values()) if (other !== camera) clips.push(...other.poll(state.clock, pairs).clips);
+        const emitted = [...camera.push(tracked, state.clock, pairs).clips];
+        for (const other of state.cameras.values()) if (other !== camera) emitted.push(...other.poll(state.clock, pairs).clips);
+        for (const clip of emitted) {
+          if (clip.width >= inputWidth && clip.height >= inputHeight) {
+            clips.push(clip);
+            continue;
+          }
+          this.metrics.unservable.inc({ camera: clip.cameraId });
+          if (countAt !== undefined) state.counts.add(clip.cameraId, clip.lineId, countAt, { dropped: clip.frames.length });
+        }
+        for (const each of state.cameras.values()) state.counts.reorder(each.cameraId, each.lineId || null, each.reorderCounts, countAt);
       };
       for (const message of replay) feed(message, false);
       // Transport faults seen while replaying were counted before the restart.
       for (const camera of state.cameras.values()) state.reported.set(camera.cameraId, { ...camera.reorderCounts });
       for (const message of messages) feed(message, true);
 
-      const work: BatchWork = { pairs, clips, cursor: this.#cursor(partition, state, upTo), health: this.#healthRows(state) };
+      const counts: BatchCounts = { from: state.countedTo, buckets: state.counts.take() };
+      state.countedTo = Math.max(state.countedTo, upTo);
+      const work: BatchWork = { pairs, clips, cursor: this.#cursor(partition, state, upTo), counts, health: this.#healthRows(state) };
       state.nextOffset = upTo;
       this.#reportCounts(state);
       while (state.inFlight.length >= this.options.pipelineDepth) await Promise.race(state.inFlight);
@@ -257,8 +287,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   #launch(partition: number, state: PartitionState, work: BatchWork, lease: SlotLease<InspectorModel>): void {
     const champion = lease.champion as InspectorModel;
     const aligned = state.tail.aligned.then(() => this.#align(work.pairs, state));
-    const records = aligned.then(() => this.#inspect(work.clips, champion, state));
-    const stored = Promise.all([records, state.tail.stored]).then(([done]) => this.#store(done, work.cursor, work.health));
+    const records = aligned.then(() => this.#inspect(work.clips, champion));
+    const stored = Promise.all([records, state.tail.stored]).then(([done]) => this.#store(done, work.cursor, work.counts, work.health));
     state.tail = { aligned, stored };
     const settled = stored.then(
       () => void this.#failures.delete(partition),
@@ -319,6 +349,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       nextOffset: -1,
       clipLength,
       reported: new Map(),
+      counts: new CameraCountTally(),
+      countedTo: cursor?.countedTo ?? -1,
       snapshotAt: new Map(),
       tail: { aligned: Promise.resolve(), stored: Promise.resolve() },
       inFlight: [],
@@ -356,15 +388,10 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     });
   }
 
-  async #inspect(clips: Clip[], model: InspectorModel, state: PartitionState): Promise<InspectionRecord[]> {
+  /** Scores clips the model can serve (the batch's ingest dropped the others). */
+  async #inspect(clips: Clip[], model: InspectorModel): Promise<InspectionRecord[]> {
     const { manifest } = model;
-    const servable = clips.filter((clip) => {
-      if (clip.width >= manifest.inputWidth && clip.height >= manifest.inputHeight) return true;
-      this.metrics.unservable.inc({ camera: clip.cameraId });
-      state.cameras.get(clip.cameraId)?.health.framesDropped(clip.frames.length);
-      return false;
-    });
-    const prepared = servable.map((clip) => {
+    const prepared = clips.map((clip) => {
       const alignment = clipAlignment(clip, (index) => {
         const shift = this.#shifts.get(clip.frames[index]);
         if (shift === undefined) throw new Error(`clip ${clip.cameraId}/${clip.seqStart}..${clip.seqEnd}: frame ${index} was never aligned`);
@@ -426,10 +453,10 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     }
     // Cameras known from the stored cursor but not seen since keep their resume seq.
     for (const [cameraId, resumeSeq] of state.resumeSeqs) cameras.push({ cameraId, resumeSeq });
-    return { partition, resumeOffset, cameras };
+    return { partition, resumeOffset, cameras, countedTo: state.countedTo };
   }
 
-  async #store(records: InspectionRecord[], cursor: PartitionCursor, health: HealthRow[]): Promise<void> {
+  async #store(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<void> {
     const messages = records.map((record) => record.message);
     this.outbox.claim(messages.map(clipKey));
     let saved: Awaited<ReturnType<InspectionRepository['saveBatch']>>;
@@ -440,7 +467,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       message.processedAt = processedAt;
     }
     try {
-      saved = await this.repository.saveBatch(records, [cursor], health);
+      saved = await this.repository.saveBatch(records, cursor, counts, health);
     } catch (error) {
       this.outbox.release(messages.map(clipKey));
       throw error;
@@ -460,7 +487,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     const now = performance.now();
     const rows: HealthRow[] = [];
     for (const camera of state.cameras.values()) {
-      const snapshot = camera.health.snapshot(now, camera.reorderCounts);
+      const snapshot = camera.health.snapshot(now);
       this.metrics.fps.set({ camera: camera.cameraId }, snapshot.fps);
       const last = state.snapshotAt.get(camera.cameraId);
       if (last !== undefined && now - last < this.options.healthSnapshotMs) continue;
@@ -481,6 +508,11 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       state.reported.set(camera.cameraId, { ...counts });
     }
   }
+}
+
+/** Who a refused message claims to come from: its key, else its camera-id header, when either is an id at all. */
+function senderOf(message: InboundMessage): string | undefined {
+  return [message.key?.toString('utf8'), message.headers['camera-id']].find((id) => id !== undefined && CAMERA_ID.test(id));
 }
 
 /** One model run per version present in the batch: [N, 1, L, H, W] scaled by 1/255, as trained. */

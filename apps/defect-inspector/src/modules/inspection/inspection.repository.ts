@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { InspectionResultMessage } from '@vigil/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 
-import type { CameraHealthSnapshot } from '../ingest/camera-health';
+import type { CameraHealthSnapshot, CountBucket } from '../ingest/camera-health';
 
 /** One inspected clip as stored: the message it publishes plus what only the database keeps. */
 export interface InspectionRecord {
@@ -27,6 +27,15 @@ export interface PartitionCursor {
   partition: number;
   resumeOffset: number;
   cameras: { cameraId: string; resumeSeq: number }[];
+  /** The counts of every frame below this offset are in camera_count. */
+  countedTo: number;
+}
+
+/** What a batch counted, per camera and bucket, from the offset its partition's stored cursor had counted to. */
+export interface BatchCounts {
+  /** The stored cursor's countedTo these counts follow on from; -1 when the partition had no cursor. */
+  from: number;
+  buckets: CountBucket[];
 }
 
 export interface HealthRow extends CameraHealthSnapshot {
@@ -40,30 +49,39 @@ export interface UnpublishedInspection {
 }
 
 /**
- * The inspection pipeline's storage. A batch (its inspections, their images, the partitions'
- * cursors and health snapshots) is written in one transaction, idempotent on (camera_id, seq_end):
- * a crash leaves all of a batch or none of it, and a replayed clip is not stored twice.
+ * The inspection pipeline's storage. A batch (its inspections, their images, the partition's
+ * cursor, camera counts and health snapshots) is written in one transaction, idempotent on
+ * (camera_id, seq_end): a crash leaves all of a batch or none of it, and a replayed clip is not
+ * stored twice. Counts are added only on top of the counts they follow on from (the cursor's
+ * counted_to, locked), so a consumer that lost its partition cannot count frames twice.
  */
 @Injectable()
 export class InspectionRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async loadCursor(partition: number): Promise<PartitionCursor | undefined> {
-    const [row] = (await this.db.query(`SELECT "resume_offset" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [partition])) as { resume_offset: string }[];
+    const [row] = (await this.db.query(`SELECT "resume_offset", "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [partition])) as { resume_offset: string; counted_to: string }[];
     if (row === undefined) return undefined;
     const cameras = (await this.db.query(`SELECT "camera_id", "resume_seq" FROM "defect"."camera_cursor" WHERE "partition" = $1`, [partition])) as { camera_id: string; resume_seq: string }[];
-    return { partition, resumeOffset: Number(row.resume_offset), cameras: cameras.map((c) => ({ cameraId: c.camera_id, resumeSeq: Number(c.resume_seq) })) };
+    return {
+      partition,
+      resumeOffset: Number(row.resume_offset),
+      cameras: cameras.map((c) => ({ cameraId: c.camera_id, resumeSeq: Number(c.resume_seq) })),
+      countedTo: Number(row.counted_to),
+    };
   }
 
   /**
    * Stores a batch; returns, per record (in order), the inspection's id and whether this call
    * inserted it (false: a replay of a clip stored before, with whether that one was published).
    */
-  async saveBatch(records: InspectionRecord[], cursors: PartitionCursor[], health: HealthRow[]): Promise<{ id: string; inserted: boolean; published: boolean }[]> {
+  async saveBatch(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<{ id: string; inserted: boolean; published: boolean }[]> {
     return this.db.transaction(async (manager) => {
+      await checkCountedTo(manager, cursor.partition, counts.from);
       const results: { id: string; inserted: boolean; published: boolean }[] = [];
       for (const record of records) results.push(await insertInspection(manager, record));
-      for (const cursor of cursors) await saveCursor(manager, cursor);
+      await saveCursor(manager, cursor);
+      await addCounts(manager, counts.buckets);
       for (const row of health) await insertHealth(manager, row);
       return results;
     });
@@ -130,9 +148,9 @@ async function insertInspection(manager: EntityManager, record: InspectionRecord
 
 async function saveCursor(manager: EntityManager, cursor: PartitionCursor): Promise<void> {
   await manager.query(
-    `INSERT INTO "defect"."frame_cursor" ("partition", "resume_offset") VALUES ($1, $2)
-     ON CONFLICT ("partition") DO UPDATE SET "resume_offset" = EXCLUDED."resume_offset", "updated_at" = now()`,
-    [cursor.partition, cursor.resumeOffset],
+    `INSERT INTO "defect"."frame_cursor" ("partition", "resume_offset", "counted_to") VALUES ($1, $2, $3)
+     ON CONFLICT ("partition") DO UPDATE SET "resume_offset" = EXCLUDED."resume_offset", "counted_to" = EXCLUDED."counted_to", "updated_at" = now()`,
+    [cursor.partition, cursor.resumeOffset, cursor.countedTo],
   );
   for (const { cameraId, resumeSeq } of cursor.cameras) {
     await manager.query(
@@ -143,11 +161,39 @@ async function saveCursor(manager: EntityManager, cursor: PartitionCursor): Prom
   }
 }
 
+/** Locks the partition's cursor and refuses counts that do not follow on from what it has counted. */
+async function checkCountedTo(manager: EntityManager, partition: number, from: number): Promise<void> {
+  const [row] = (await manager.query(`SELECT "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1 FOR UPDATE`, [partition])) as { counted_to: string }[];
+  if (row !== undefined && Number(row.counted_to) !== from) {
+    throw new Error(`camera.frames partition ${partition} is counted to offset ${row.counted_to}, not ${from}: another consumer stored it meanwhile`);
+  }
+}
+
+async function addCounts(manager: EntityManager, buckets: CountBucket[]): Promise<void> {
+  if (buckets.length === 0) return;
+  const column = <K extends keyof CountBucket>(key: K) => buckets.map((bucket) => bucket[key]);
+  await manager.query(
+    `INSERT INTO "defect"."camera_count" ("camera_id", "line_id", "bucket_start", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
+     SELECT b."camera_id", b."line_id", 'epoch'::timestamptz + b."start_ms" * interval '1 millisecond', b."received", b."rejected", b."dropped", b."gaps", b."duplicates", b."late", b."resyncs"
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+         AS b("camera_id", "line_id", "start_ms", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
+     ON CONFLICT ("camera_id", "bucket_start") DO UPDATE SET
+       "line_id" = COALESCE(EXCLUDED."line_id", "camera_count"."line_id"),
+       "received" = "camera_count"."received" + EXCLUDED."received", "rejected" = "camera_count"."rejected" + EXCLUDED."rejected",
+       "dropped" = "camera_count"."dropped" + EXCLUDED."dropped", "gaps" = "camera_count"."gaps" + EXCLUDED."gaps",
+       "duplicates" = "camera_count"."duplicates" + EXCLUDED."duplicates", "late" = "camera_count"."late" + EXCLUDED."late",
+       "resyncs" = "camera_count"."resyncs" + EXCLUDED."resyncs", "updated_at" = now()`,
+    [
+      column('cameraId'), column('lineId'), column('bucketStart'), column('received'), column('rejected'), column('dropped'),
+      column('gaps'), column('duplicates'), column('late'), column('resyncs'),
+    ],
+  );
+}
+
 async function insertHealth(manager: EntityManager, row: HealthRow): Promise<void> {
   await manager.query(
-    `INSERT INTO "defect"."camera_health" ("camera_id", "line_id", "fps", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs",
-       "latency_p50_ms", "latency_p99_ms", "alignment_confidence") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [row.cameraId, row.lineId, row.fps, row.received, row.rejected, row.dropped, row.gaps, row.duplicates, row.late, row.resyncs, row.latencyP50Ms, row.latencyP99Ms, row.alignmentConfidence],
+    `INSERT INTO "defect"."camera_health" ("camera_id", "line_id", "fps", "latency_p50_ms", "latency_p99_ms", "alignment_confidence") VALUES ($1, $2, $3, $4, $5, $6)`,
+    [row.cameraId, row.lineId, row.fps, row.latencyP50Ms, row.latencyP99Ms, row.alignmentConfidence],
   );
 }
 

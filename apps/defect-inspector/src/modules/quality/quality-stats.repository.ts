@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { HourlyCount } from '../../spc';
+import { CAMERA_COUNTERS, CameraCounters } from '../ingest/camera-health';
+import { Span } from './camera-window';
 
 /** A subgroup as the database counts it; start/end in ms since epoch. */
 export interface CountedSubgroup {
@@ -12,22 +14,23 @@ export interface CountedSubgroup {
   defective: number;
 }
 
-/** One stored CameraHealth snapshot (the pipeline's counters are cumulative since its start). */
+/** One stored CameraHealth snapshot: live fps, capture-to-ingest latency and alignment. */
 export interface CameraSnapshot {
   cameraId: string;
   lineId: string;
   takenAt: Date;
   fps: number;
-  received: number;
-  rejected: number;
-  dropped: number;
-  gaps: number;
-  duplicates: number;
-  late: number;
-  resyncs: number;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   alignmentConfidence: number | null;
+}
+
+/** A camera's counts summed over whole buckets. */
+export interface CameraCountSums {
+  cameraId: string;
+  /** The line of its latest bucket that knows it. */
+  lineId: string | null;
+  counts: CameraCounters;
 }
 
 export interface CameraInspectionStats {
@@ -95,20 +98,13 @@ export class QualityStatsRepository {
     return rows.map((row) => ({ startMs: Number(row.start_ms), endMs: Number(row.end_ms), inspected: row.inspected, defective: row.defective }));
   }
 
-  /**
-   * Each camera's snapshots taken in (from, to], preceded by its last one at or before `from` (the
-   * baseline its counters grew from), ordered by camera then time.
-   */
-  async cameraSnapshots(range: Range, line?: string): Promise<CameraSnapshot[]> {
+  /** Each camera's last snapshot taken in (from, to]. */
+  async latestSnapshots(range: Range, line?: string): Promise<CameraSnapshot[]> {
     const rows = (await this.db.query(
-      `SELECT * FROM (
-         SELECT h.* FROM "defect"."camera_health" h
-          WHERE h."taken_at" > $1::timestamptz AND h."taken_at" <= $2::timestamptz AND ($3::text IS NULL OR h."line_id" = $3)
-         UNION ALL
-         (SELECT DISTINCT ON (h."camera_id") h.* FROM "defect"."camera_health" h
-          WHERE h."taken_at" <= $1::timestamptz AND ($3::text IS NULL OR h."line_id" = $3)
-          ORDER BY h."camera_id", h."taken_at" DESC)) s
-        ORDER BY s."camera_id", s."taken_at", s."id"`,
+      `SELECT DISTINCT ON (h."camera_id") h."camera_id", h."line_id", h."taken_at", h."fps", h."latency_p50_ms", h."latency_p99_ms", h."alignment_confidence"
+         FROM "defect"."camera_health" h
+        WHERE h."taken_at" > $1::timestamptz AND h."taken_at" <= $2::timestamptz AND ($3::text IS NULL OR h."line_id" = $3)
+        ORDER BY h."camera_id", h."taken_at" DESC, h."id" DESC`,
       [range.from, range.to, line ?? null],
     )) as SnapshotRow[];
     return rows.map((row) => ({
@@ -116,16 +112,33 @@ export class QualityStatsRepository {
       lineId: row.line_id,
       takenAt: row.taken_at,
       fps: row.fps,
-      received: Number(row.received),
-      rejected: Number(row.rejected),
-      dropped: Number(row.dropped),
-      gaps: Number(row.gaps),
-      duplicates: Number(row.duplicates),
-      late: Number(row.late),
-      resyncs: Number(row.resyncs),
       latencyP50Ms: row.latency_p50_ms,
       latencyP99Ms: row.latency_p99_ms,
       alignmentConfidence: row.alignment_confidence,
+    }));
+  }
+
+  /**
+   * Per camera, its counts summed over the buckets that start in the span (whole buckets: see
+   * countedSpan), on the line of its latest bucket that knows it (refused messages alone do not).
+   */
+  async cameraCounts(span: Span, line?: string): Promise<CameraCountSums[]> {
+    const rows = (await this.db.query(
+      `SELECT * FROM (
+         SELECT c."camera_id", (array_agg(c."line_id" ORDER BY c."bucket_start" DESC) FILTER (WHERE c."line_id" IS NOT NULL))[1] AS "line_id",
+                ${CAMERA_COUNTERS.map((name) => `sum(c."${name}")::bigint::text AS "${name}"`).join(', ')}
+           FROM "defect"."camera_count" c
+          WHERE c."bucket_start" >= 'epoch'::timestamptz + $1::bigint * interval '1 millisecond'
+            AND c."bucket_start" < 'epoch'::timestamptz + $2::bigint * interval '1 millisecond'
+          GROUP BY c."camera_id") s
+        WHERE $3::text IS NULL OR s."line_id" = $3
+        ORDER BY s."camera_id"`,
+      [span.fromMs, span.toMs, line ?? null],
+    )) as ({ camera_id: string; line_id: string | null } & Record<(typeof CAMERA_COUNTERS)[number], string>)[];
+    return rows.map((row) => ({
+      cameraId: row.camera_id,
+      lineId: row.line_id,
+      counts: Object.fromEntries(CAMERA_COUNTERS.map((name) => [name, Number(row[name])])) as CameraCounters,
     }));
   }
 
@@ -173,18 +186,10 @@ export class QualityStatsRepository {
 }
 
 interface SnapshotRow {
-  id: string;
   camera_id: string;
   line_id: string;
   taken_at: Date;
   fps: number;
-  received: string;
-  rejected: string;
-  dropped: string;
-  gaps: string;
-  duplicates: string;
-  late: string;
-  resyncs: string;
   latency_p50_ms: number | null;
   latency_p99_ms: number | null;
   alignment_confidence: number | null;

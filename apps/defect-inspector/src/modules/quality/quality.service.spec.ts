@@ -22,13 +22,13 @@ describe(labelMeaning.name, () => {
 describe(QualityService.name, () => {
   let sut: QualityService;
   let inspections: jest.Mocked<Pick<InspectionRepository, 'find' | 'relabel' | 'list' | 'images'>>;
-  let stats: jest.Mocked<Pick<QualityStatsRepository, 'hourlyCounts' | 'timeSubgroups' | 'partSubgroups' | 'cameraSnapshots' | 'cameraInspectionStats'>>;
+  let stats: jest.Mocked<Pick<QualityStatsRepository, 'hourlyCounts' | 'timeSubgroups' | 'partSubgroups' | 'latestSnapshots' | 'cameraCounts' | 'cameraInspectionStats'>>;
   let audit: jest.Mocked<Pick<AuditLog, 'record'>>;
   const user = { username: 'eng', role: 'engineer' } as AuthenticatedUser;
 
   beforeEach(() => {
     inspections = { find: jest.fn(), relabel: jest.fn(), list: jest.fn(), images: jest.fn() };
-    stats = { hourlyCounts: jest.fn(), timeSubgroups: jest.fn(), partSubgroups: jest.fn(), cameraSnapshots: jest.fn(), cameraInspectionStats: jest.fn() };
+    stats = { hourlyCounts: jest.fn(), timeSubgroups: jest.fn(), partSubgroups: jest.fn(), latestSnapshots: jest.fn(), cameraCounts: jest.fn(), cameraInspectionStats: jest.fn() };
     audit = { record: jest.fn() };
     sut = new QualityService(
       inspections as unknown as InspectionRepository,
@@ -73,10 +73,39 @@ describe(QualityService.name, () => {
   });
 
   it('reads camera health over the hour up to now by default', async () => {
-    stats.cameraSnapshots.mockResolvedValue([]);
+    stats.latestSnapshots.mockResolvedValue([]);
+    stats.cameraCounts.mockResolvedValue([]);
     stats.cameraInspectionStats.mockResolvedValue([]);
 
     await expect(sut.cameraHealth({})).resolves.toEqual({ from: '2026-11-22T11:00:00.000Z', to: '2026-11-22T12:00:00.000Z', cameras: [] });
-    expect(stats.cameraSnapshots).toHaveBeenCalledWith({ from: '2026-11-22T11:00:00.000Z', to: '2026-11-22T12:00:00.000Z' }, undefined);
+    expect(stats.latestSnapshots).toHaveBeenCalledWith({ from: '2026-11-22T11:00:00.000Z', to: '2026-11-22T12:00:00.000Z' }, undefined);
+    expect(stats.cameraCounts).toHaveBeenCalledWith({ fromMs: Date.parse('2026-11-22T11:00:00Z'), toMs: Date.parse('2026-11-22T12:00:00Z') }, undefined);
+  });
+
+  it('sums counts over the window’s whole buckets and states them, with the mean fps', async () => {
+    stats.latestSnapshots.mockResolvedValue([]);
+    stats.cameraCounts.mockResolvedValue([{ cameraId: 'cam-1', lineId: 'L1', counts: { received: 7250, rejected: 1, dropped: 8, gaps: 2, duplicates: 1, late: 0, resyncs: 0 } }]);
+    stats.cameraInspectionStats.mockResolvedValue([]);
+
+    const report = await sut.cameraHealth({ line: 'L1', from: '2026-11-22T10:00:05Z', to: '2026-11-22T10:05:05Z' });
+
+    expect(stats.cameraCounts).toHaveBeenCalledWith({ fromMs: Date.parse('2026-11-22T10:00:10Z'), toMs: Date.parse('2026-11-22T10:05:00Z') }, 'L1');
+    expect(report.cameras).toEqual([
+      {
+        cameraId: 'cam-1',
+        lineId: 'L1',
+        latest: null,
+        counts: { from: '2026-11-22T10:00:10.000Z', to: '2026-11-22T10:05:00.000Z', fps: 25, received: 7250, rejected: 1, dropped: 8, gaps: 2, duplicates: 1, late: 0, resyncs: 0 },
+        inspections: null,
+      },
+    ]);
+  });
+
+  it('reads no counts for a window without a whole bucket', async () => {
+    stats.latestSnapshots.mockResolvedValue([]);
+    stats.cameraInspectionStats.mockResolvedValue([]);
+
+    await expect(sut.cameraHealth({ from: '2026-11-22T10:00:01Z', to: '2026-11-22T10:00:09Z' })).resolves.toMatchObject({ cameras: [] });
+    expect(stats.cameraCounts).not.toHaveBeenCalled();
   });
 });

@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog, AuthenticatedUser, Page } from '@vigil/platform';
 
 import { DEFAULT_SHIFTS, LineYield, parseSubgroup, pChart, PChart, ShiftDefinition, SubgroupSpec, yieldByLineAndShift } from '../../spc';
-import { CameraCounters, countedSpan, counterGrowth } from './camera-window';
+import { CameraCounters } from '../ingest/camera-health';
+import { countedSpan, meanFps } from './camera-window';
 import { Clock } from './clock';
 import { CameraHealthQueryDto, ImageKind, InspectionFilterDto, InspectionQueryDto, PChartQueryDto, TimeRangeDto, Verdict, YieldQueryDto } from './dto/quality-query.dto';
 import { Relabel, RelabelDto } from './dto/relabel.dto';
 import { decodeStoredPng, encodeImagePng, overlayHeatmap, pngSize } from './heatmap-overlay';
 import { Inspection, InspectionRepository } from './inspection.repository';
 import { qualityError, QualityErrorCode } from './quality.exception';
-import { CameraSnapshot, CountedSubgroup, QualityStatsRepository, Range } from './quality-stats.repository';
+import { CountedSubgroup, QualityStatsRepository, Range } from './quality-stats.repository';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_MS = 366 * DAY_MS;
@@ -37,15 +38,16 @@ export interface PChartReport extends PChart {
 
 export interface CameraHealthReport {
   cameraId: string;
-  lineId: string;
+  /** Null only for a camera known from refused messages alone. */
+  lineId: string | null;
   /** The pipeline's last snapshot in the window: live fps, capture-to-ingest latency, alignment confidence. */
   latest: { takenAt: string; fps: number; latencyP50Ms: number | null; latencyP99Ms: number | null; alignmentConfidence: number | null } | null;
   /**
-   * Frames received, rejected, dropped, gaps, duplicates, late and resyncs, as the pipeline's
-   * counters grew from `from` (its last snapshot at or before the window; null: they started inside
-   * it) to `to` (its last snapshot in the window), and the mean fps over that span.
+   * Frames received, rejected, dropped, gaps, duplicates, late and resyncs by Kafka time in
+   * [from, to) (the window's whole 10 s buckets), exactly, and the mean fps over that span; null when
+   * the camera counted nothing in it.
    */
-  counts: (CameraCounters & { from: string | null; to: string; fps: number | null }) | null;
+  counts: (CameraCounters & { from: string; to: string; fps: number }) | null;
   /**
    * From the inspections captured in the window (stored with them, so exact): the pipeline's latency
    * (last frame in to verdict stored), capture of the last frame to verdict stored, and alignment.
@@ -138,29 +140,33 @@ export class QualityService {
     return { line: query.line, ...range, subgroup: query.subgroup, ...chart };
   }
 
-  /** Per camera over a window (default: the hour up to now): the pipeline's health snapshots and the inspections' own figures. */
+  /** Per camera over a window (default: the hour up to now): its stored counts, its latest health snapshot and the inspections' own figures. */
   async cameraHealth(query: CameraHealthQueryDto): Promise<{ from: string; to: string; cameras: CameraHealthReport[] }> {
     const toMs = query.to === undefined ? this.clock.now() : Date.parse(query.to);
     const range = this.range({ from: query.from ?? new Date(toMs - DEFAULT_HEALTH_WINDOW_MS).toISOString(), to: new Date(toMs).toISOString() });
-    const [snapshots, stats] = await Promise.all([this.stats.cameraSnapshots(range, query.line), this.stats.cameraInspectionStats(range, query.line)]);
-    const byCamera = new Map<string, CameraSnapshot[]>();
-    for (const snapshot of snapshots) byCamera.set(snapshot.cameraId, [...(byCamera.get(snapshot.cameraId) ?? []), snapshot]);
-    const cameras = [...new Set([...byCamera.keys(), ...stats.map((s) => s.cameraId)])].sort();
-    const fromMs = Date.parse(range.from);
+    const span = countedSpan(Date.parse(range.from), toMs);
+    const [snapshots, counted, stats] = await Promise.all([
+      this.stats.latestSnapshots(range, query.line),
+      span === undefined ? [] : this.stats.cameraCounts(span, query.line),
+      this.stats.cameraInspectionStats(range, query.line),
+    ]);
+    const cameras = [...new Set([...snapshots, ...counted, ...stats].map((s) => s.cameraId))].sort();
     return {
       ...range,
       cameras: cameras.map((cameraId) => {
-        const own = byCamera.get(cameraId) ?? [];
-        const inWindow = own.filter((s) => s.takenAt.getTime() > fromMs);
-        const last = inWindow[inWindow.length - 1];
+        const last = snapshots.find((s) => s.cameraId === cameraId);
+        const sums = counted.find((s) => s.cameraId === cameraId);
         const inspected = stats.find((s) => s.cameraId === cameraId);
         return {
           cameraId,
-          lineId: last?.lineId ?? inspected?.lineId ?? own[0].lineId,
+          lineId: last?.lineId ?? inspected?.lineId ?? sums?.lineId ?? null,
           latest: last
             ? { takenAt: last.takenAt.toISOString(), fps: last.fps, latencyP50Ms: last.latencyP50Ms, latencyP99Ms: last.latencyP99Ms, alignmentConfidence: last.alignmentConfidence }
             : null,
-          counts: this.counts(own, fromMs),
+          counts:
+            sums === undefined || span === undefined
+              ? null
+              : { from: new Date(span.fromMs).toISOString(), to: new Date(span.toMs).toISOString(), fps: meanFps(sums.counts.received, span), ...sums.counts },
           inspections: inspected
             ? {
                 count: inspected.inspections,
@@ -191,14 +197,6 @@ export class QualityService {
       ),
     );
     return updated ?? this.fail(QualityErrorCode.InspectionNotFound, id);
-  }
-
-  private counts(snapshots: CameraSnapshot[], fromMs: number): CameraHealthReport['counts'] {
-    const span = countedSpan(snapshots, fromMs);
-    if (span === undefined) return null;
-    const counts = counterGrowth(snapshots, fromMs);
-    const seconds = span.from === null ? 0 : (Date.parse(span.to) - Date.parse(span.from)) / 1000;
-    return { ...span, fps: seconds > 0 ? counts.received / seconds : null, ...counts };
   }
 
   private async subgroups(range: Range, line: string, spec: SubgroupSpec): Promise<CountedSubgroup[]> {
