@@ -181,6 +181,13 @@ describe('inspection pipeline through the broker', () => {
     const ends = (await admin.fetchTopicOffsets(Topic.CameraFrames).finally(() => admin.disconnect())).filter((p) => BigInt(p.high) > BigInt(p.low));
     const { rows: cursors } = await harness.db.query<{ partition: number; counted_to: string }>(`SELECT "partition", "counted_to" FROM "defect"."frame_cursor" ORDER BY "partition"`);
     expect(cursors.map((c) => [c.partition, c.counted_to])).toEqual(ends.map((p) => [p.partition, p.high]).sort(([a], [b]) => Number(a) - Number(b)));
+    // Counts that do not follow on from the stored offset (a consumer that lost the partition) are refused, whole.
+    const [{ partition, counted_to }] = cursors;
+    const late = { cameraId: 'CAM-01', lineId: 'LINE-1', bucketStart: 0, received: 1, rejected: 0, dropped: 0, gaps: 0, duplicates: 0, late: 0, resyncs: 0 };
+    const saving = harness.app?.get(InspectionRepository).saveBatch([], { partition, resumeOffset: 0, cameras: [], countedTo: 0 }, { from: Number(counted_to) - 1, buckets: [late] }, []);
+    await expect(saving).rejects.toThrow(`camera.frames partition ${partition} is counted to offset ${counted_to}, not ${Number(counted_to) - 1}`);
+    expect((await harness.db.query(`SELECT "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [partition])).rows).toEqual([{ counted_to }]);
+    expect((await harness.db.query(`SELECT 1 FROM "defect"."camera_count" WHERE "bucket_start" = 'epoch'`)).rows).toEqual([]);
   });
 
   it('dead-letters each broken frame with its code', async () => {

@@ -70,7 +70,7 @@ export class QualityController {
   @Get('cameras/health')
   @ApiOperation({
     summary:
-      'Per camera over a window: the latest pipeline snapshot (fps, capture-to-ingest latency, alignment); frames, drops, gaps, duplicates, late frames and mean fps over the span the snapshots cover; and from the inspections in the window, pipeline and capture-to-verdict latency p50/p99 and alignment',
+      'Per camera over a window: frames received, refused, dropped, gaps, duplicates, late frames and resyncs, exactly, by Kafka time over the window’s whole 10 s buckets (the span stated), with its mean fps; the latest pipeline snapshot (fps, capture-to-ingest latency, alignment); and from the inspections in the window, pipeline and capture-to-verdict latency p50/p99 and alignment',
   })
   cameraHealth(@Query() query: CameraHealthQueryDto) {
     return this.quality.cameraHealth(query);
