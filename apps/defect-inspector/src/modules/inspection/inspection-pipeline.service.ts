@@ -91,8 +91,9 @@ interface ClipOutput {
  *
  * Camera counts (frames received, refused, dropped; gaps, duplicates, late frames, resyncs) are
  * stored with the batch too, per camera and 10 s of Kafka time, and the cursor says up to which
- * offset they are (`countedTo`): a rebuild counts the frames it replays at or above it (a failed
- * batch's, never dead-lettered twice) and not those below, so each frame is counted once.
+ * offset they are (`countedTo`): a rebuilt state counts the frames at or above it, replayed (a
+ * failed batch's, never dead-lettered twice) or redelivered, and none below, so each frame is counted
+ * once; the store refuses counts that do not follow on from the stored countedTo.
  */
 @Injectable()
 export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicationShutdown {
