@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeCursor, encodeCursor, Page } from '@vigil/platform';
+import { decodeCursor, encodeCursor, Page, SqlConditions } from '@vigil/platform';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { PChartPoint, RaisedAlarm, Side, WESTERN_ELECTRIC_RULES, WesternElectricRule } from '../../spc';
@@ -77,27 +77,22 @@ export class SpcAlarmRepository {
 
   /** Keyset-paginated, newest subgroup first, id breaking ties; undefined for a cursor this API did not make. */
   async list(filters: SpcAlarmQueryDto): Promise<Page<SpcAlarm> | undefined> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filters.line) where.push(`"line_id" = ${param(filters.line)}`);
-    if (filters.rule !== undefined) where.push(`"rule" = ${param(filters.rule)}`);
-    if (filters.status === 'open') where.push(`"acknowledged_at" IS NULL`);
-    if (filters.status === 'acknowledged') where.push(`"acknowledged_at" IS NOT NULL`);
-    if (filters.from) where.push(`"subgroup_start" >= ${param(filters.from)}::timestamptz`);
-    if (filters.to) where.push(`"subgroup_start" < ${param(filters.to)}::timestamptz`);
+    const sql = new SqlConditions();
+    if (filters.line) sql.where(`"line_id" = ${sql.param(filters.line)}`);
+    if (filters.rule !== undefined) sql.where(`"rule" = ${sql.param(filters.rule)}`);
+    if (filters.status === 'open') sql.where(`"acknowledged_at" IS NULL`);
+    if (filters.status === 'acknowledged') sql.where(`"acknowledged_at" IS NOT NULL`);
+    if (filters.from) sql.where(`"subgroup_start" >= ${sql.param(filters.from)}::timestamptz`);
+    if (filters.to) sql.where(`"subgroup_start" < ${sql.param(filters.to)}::timestamptz`);
     if (filters.cursor) {
       const key = decodeCursor(filters.cursor, ['string', 'string']);
       if (key === undefined || Number.isNaN(Date.parse(String(key[0]))) || !/^\d{1,19}$/.test(String(key[1]))) return undefined;
-      where.push(`("subgroup_start", "id") < (${param(key[0])}::timestamptz, ${param(key[1])}::bigint)`);
+      sql.where(`("subgroup_start", "id") < (${sql.param(key[0])}::timestamptz, ${sql.param(key[1])}::bigint)`);
     }
     const rows = (await this.db.query(
-      `SELECT ${ALARM_COLUMNS} FROM "defect"."spc_alarm" ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY "subgroup_start" DESC, "id" DESC LIMIT ${param(filters.limit + 1)}`,
-      params,
+      `SELECT ${ALARM_COLUMNS} FROM "defect"."spc_alarm" ${sql.clause}
+        ORDER BY "subgroup_start" DESC, "id" DESC LIMIT ${sql.param(filters.limit + 1)}`,
+      sql.params,
     )) as AlarmRow[];
     const last = rows.length > filters.limit ? rows[filters.limit - 1] : undefined;
     return { items: rows.slice(0, filters.limit).map(toAlarm), nextCursor: last ? encodeCursor([last.subgroup_start.toISOString(), last.id]) : null };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeCursor, encodeCursor, Page } from '@vigil/platform';
+import { decodeCursor, encodeCursor, Page, SqlConditions } from '@vigil/platform';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { InspectionFilterDto, Verdict } from './dto/quality-query.dto';
@@ -59,29 +59,24 @@ export class InspectionRepository {
 
   /** Keyset-paginated, newest capture first, id breaking ties. */
   async list(filters: ListFilters): Promise<Page<Inspection> | undefined> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filters.line) where.push(`i."line_id" = ${param(filters.line)}`);
-    if (filters.camera) where.push(`i."camera_id" = ${param(filters.camera)}`);
-    if (filters.class) where.push(`i."defect_class" = ${param(filters.class)}`);
-    if (filters.verdict) where.push(`i."verdict" = ${param(filters.verdict)}`);
-    if (filters.modelVersion !== undefined) where.push(`i."model_version" = ${param(filters.modelVersion)}`);
-    if (filters.from) where.push(`i."ts" >= ${param(filters.from)}::timestamptz`);
-    if (filters.to) where.push(`i."ts" < ${param(filters.to)}::timestamptz`);
-    if (filters.withImages) where.push(`EXISTS (SELECT 1 FROM "defect"."inspection_image" m WHERE m."inspection_id" = i."id")`);
+    const sql = new SqlConditions();
+    if (filters.line) sql.where(`i."line_id" = ${sql.param(filters.line)}`);
+    if (filters.camera) sql.where(`i."camera_id" = ${sql.param(filters.camera)}`);
+    if (filters.class) sql.where(`i."defect_class" = ${sql.param(filters.class)}`);
+    if (filters.verdict) sql.where(`i."verdict" = ${sql.param(filters.verdict)}`);
+    if (filters.modelVersion !== undefined) sql.where(`i."model_version" = ${sql.param(filters.modelVersion)}`);
+    if (filters.from) sql.where(`i."ts" >= ${sql.param(filters.from)}::timestamptz`);
+    if (filters.to) sql.where(`i."ts" < ${sql.param(filters.to)}::timestamptz`);
+    if (filters.withImages) sql.where(`EXISTS (SELECT 1 FROM "defect"."inspection_image" m WHERE m."inspection_id" = i."id")`);
     if (filters.cursor) {
       const key = decodeCursor(filters.cursor, ['string', 'string']);
       if (key === undefined || !CURSOR_TIME.test(String(key[0])) || !/^\d{1,19}$/.test(String(key[1]))) return undefined;
-      where.push(`(i."ts", i."id") < (${param(key[0])}::timestamptz, ${param(key[1])}::bigint)`);
+      sql.where(`(i."ts", i."id") < (${sql.param(key[0])}::timestamptz, ${sql.param(key[1])}::bigint)`);
     }
     const rows = (await this.db.query(
       `SELECT ${INSPECTION_COLUMNS} FROM "defect"."inspection" i LEFT JOIN "defect"."inspection_label" l ON l."inspection_id" = i."id"
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i."ts" DESC, i."id" DESC LIMIT ${param(filters.limit + 1)}`,
-      params,
+        ${sql.clause} ORDER BY i."ts" DESC, i."id" DESC LIMIT ${sql.param(filters.limit + 1)}`,
+      sql.params,
     )) as InspectionRow[];
     const last = rows.length > filters.limit ? rows[filters.limit - 1] : undefined;
     return { items: rows.slice(0, filters.limit).map(toInspection), nextCursor: last ? encodeCursor([last.ts_key, last.id]) : null };

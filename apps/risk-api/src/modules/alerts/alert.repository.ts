@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeCursor, encodeCursor, Page } from '@vigil/platform';
+import { decodeCursor, encodeCursor, Page, SqlConditions } from '@vigil/platform';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AlertQueryDto } from './dto/alert-query.dto';
@@ -45,33 +45,28 @@ export class AlertRepository {
 
   /** Keyset-paginated: by score (highest first) or by creation (newest first), id breaking ties. */
   async list(query: AlertQueryDto): Promise<Page<AlertSummary> | undefined> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.status) where.push(`a."status" = ${param(query.status)}`);
-    if (query.decision) where.push(`a."decision" = ${param(query.decision)}`);
-    if (query.customer) where.push(`a."customer" = ${param(query.customer)}`);
-    if (query.account) where.push(`a."account" = ${param(query.account)}`);
-    if (query.minScore !== undefined) where.push(`a."score" >= ${param(query.minScore)}`);
-    if (query.from) where.push(`a."created_at" >= ${param(query.from)}`);
-    if (query.to) where.push(`a."created_at" < ${param(query.to)}`);
+    const sql = new SqlConditions();
+    if (query.status) sql.where(`a."status" = ${sql.param(query.status)}`);
+    if (query.decision) sql.where(`a."decision" = ${sql.param(query.decision)}`);
+    if (query.customer) sql.where(`a."customer" = ${sql.param(query.customer)}`);
+    if (query.account) sql.where(`a."account" = ${sql.param(query.account)}`);
+    if (query.minScore !== undefined) sql.where(`a."score" >= ${sql.param(query.minScore)}`);
+    if (query.from) sql.where(`a."created_at" >= ${sql.param(query.from)}`);
+    if (query.to) sql.where(`a."created_at" < ${sql.param(query.to)}`);
     const byScore = query.sort === 'score';
     if (query.cursor) {
       const key = decodeCursor(query.cursor, byScore ? ['string', 'string', 'string'] : ['string', 'string']);
       if (key === undefined) return undefined;
-      where.push(
+      sql.where(
         byScore
-          ? `(a."score" < ${param(key[0])}::numeric OR (a."score" = ${param(key[0])}::numeric AND (a."created_at", a."id") > (${param(key[1])}::timestamptz, ${param(key[2])}::uuid)))`
-          : `(a."created_at", a."id") < (${param(key[0])}::timestamptz, ${param(key[1])}::uuid)`,
+          ? `(a."score" < ${sql.param(key[0])}::numeric OR (a."score" = ${sql.param(key[0])}::numeric AND (a."created_at", a."id") > (${sql.param(key[1])}::timestamptz, ${sql.param(key[2])}::uuid)))`
+          : `(a."created_at", a."id") < (${sql.param(key[0])}::timestamptz, ${sql.param(key[1])}::uuid)`,
       );
     }
     const order = byScore ? `a."score" DESC, a."created_at" ASC, a."id" ASC` : `a."created_at" DESC, a."id" DESC`;
     const rows = (await this.db.query(
-      `SELECT ${ALERT_COLUMNS} FROM "risk"."alert" a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(query.limit + 1)}`,
-      params,
+      `SELECT ${ALERT_COLUMNS} FROM "risk"."alert" a ${sql.clause} ORDER BY ${order} LIMIT ${sql.param(query.limit + 1)}`,
+      sql.params,
     )) as AlertRow[];
     const items = rows.slice(0, query.limit).map(toAlert);
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
@@ -160,24 +155,19 @@ export class AlertRepository {
   }
 
   async listCases(query: CaseQueryDto): Promise<Page<CaseSummary> | undefined> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.status) where.push(`c."status" = ${param(query.status)}`);
-    if (query.customer) where.push(`c."customer" = ${param(query.customer)}`);
-    if (query.assignee) where.push(`c."assignee" = ${param(query.assignee)}`);
+    const sql = new SqlConditions();
+    if (query.status) sql.where(`c."status" = ${sql.param(query.status)}`);
+    if (query.customer) sql.where(`c."customer" = ${sql.param(query.customer)}`);
+    if (query.assignee) sql.where(`c."assignee" = ${sql.param(query.assignee)}`);
     if (query.cursor) {
       const key = decodeCursor(query.cursor, ['string', 'string']);
       if (key === undefined) return undefined;
-      where.push(`(c."updated_at", c."id") < (${param(key[0])}::timestamptz, ${param(key[1])}::uuid)`);
+      sql.where(`(c."updated_at", c."id") < (${sql.param(key[0])}::timestamptz, ${sql.param(key[1])}::uuid)`);
     }
     const rows = (await this.db.query(
-      `SELECT ${CASE_COLUMNS} FROM "risk"."case" c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY c."updated_at" DESC, c."id" DESC LIMIT ${param(query.limit + 1)}`,
-      params,
+      `SELECT ${CASE_COLUMNS} FROM "risk"."case" c ${sql.clause}
+        ORDER BY c."updated_at" DESC, c."id" DESC LIMIT ${sql.param(query.limit + 1)}`,
+      sql.params,
     )) as CaseRow[];
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
     return { items: rows.slice(0, query.limit).map(toCase), nextCursor: last ? encodeCursor([last.updated_key, last.id]) : null };
