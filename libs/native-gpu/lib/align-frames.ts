@@ -5,6 +5,7 @@
 import type { NativeAlignOptions, NativeAlignResult } from './binding';
 import { captureCallSite, nativeError, NativeGpuError } from './errors';
 import { loadBinding } from './loader';
+import { resolveBackend } from './runtime';
 import type { Backend } from './runtime';
 import { describeType, expectInteger, expectObject, expectOneOf, expectTypedArray } from './validate';
 
@@ -101,23 +102,6 @@ export async function alignFrames(input: AlignFramesInput, options: AlignFramesO
     throw nativeError(error, callSite);
   }
   return { backend, pairs, height, width, ...result };
-}
-
-function resolveBackend(options: AlignFramesOptions): Backend {
-  expectObject('options', options, false);
-  const requested = options.backend ?? 'auto';
-  expectOneOf('options.backend', requested, ['auto', 'cpu', 'cuda'] as const);
-  const binding = loadBinding();
-  const hasCuda = binding.backends().includes('cuda');
-  if (requested === 'auto') return hasCuda ? 'cuda' : 'cpu';
-  if (requested === 'cuda' && !hasCuda) {
-    const reason = binding.cudaStatus().error ?? 'no CUDA device';
-    throw new NativeGpuError(
-      `options.backend: 'cuda' is not available on this machine (${reason}); use 'auto' or 'cpu'`,
-      'ERR_NATIVE_GPU_CUDA_UNAVAILABLE',
-    );
-  }
-  return requested;
 }
 
 function validateInput(input: AlignFramesInput): {

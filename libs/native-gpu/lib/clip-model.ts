@@ -8,10 +8,13 @@ import { types } from 'node:util';
 
 import type { ClipArchitecture } from './clip-model-onnx';
 import { readClipModelOnnx } from './clip-model-onnx';
-import { captureCallSite, nativeError, NativeGpuError } from './errors';
+import { captureCallSite } from './errors';
 import { loadBinding } from './loader';
+import type { ModelId } from './native-model';
+import { callNative, expectOnnxBytes, NativeModel } from './native-model';
+import { resolveBackend } from './runtime';
 import type { Backend } from './runtime';
-import { describeType, expectInteger, expectObject, expectOneOf } from './validate';
+import { describeType, expectInteger } from './validate';
 
 export interface ClipModelRunOptions {
   /** `auto` (default) picks `cuda` when `backends()` has it, else `cpu`. */
@@ -30,19 +33,16 @@ export interface ClipModelResult {
   heatmap: Float32Array;
 }
 
-type NativeModel = number;
-
 /** The addon's clip-model functions (src/ops/clip_model/clip_model_worker.cc). */
 interface ClipModelBinding {
-  createClipModel(dims: Int32Array, constants: Float32Array, weights: Float32Array): Promise<NativeModel>;
-  runClipModel(model: NativeModel, clips: Float32Array, options: { backend: Backend; threads: number }): Promise<{ logits: Float32Array; heatmap: Float32Array }>;
-  releaseClipModel(model: NativeModel): void;
+  createClipModel(dims: Int32Array, constants: Float32Array, weights: Float32Array): Promise<ModelId>;
+  runClipModel(model: ModelId, clips: Float32Array, options: { backend: Backend; threads: number }): Promise<{ logits: Float32Array; heatmap: Float32Array }>;
+  releaseClipModel(model: ModelId): void;
 }
 
 const binding = (): ClipModelBinding => loadBinding() as unknown as ClipModelBinding;
 
-/** Frees the native model of a ClipModel that was collected without release(). */
-const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().releaseClipModel(handle));
+const releaseClipModel = (id: ModelId): void => binding().releaseClipModel(id);
 
 /**
  * Reads the model from `onnx` (the bytes of `models/inspector/<v>/clip.onnx`), checks it (a RangeError
@@ -56,36 +56,22 @@ const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().r
  */
 export async function loadClipModel(onnx: Uint8Array): Promise<ClipModel> {
   const callSite = captureCallSite(loadClipModel);
-  if (!types.isUint8Array(onnx)) throw new TypeError(`onnx: expected Uint8Array (or Buffer), got ${describeType(onnx)}`);
+  expectOnnxBytes(onnx);
   const graph = readClipModelOnnx(onnx);
   const a = graph.architecture;
   const dims = Int32Array.from([a.frames, a.height, a.width, a.classes, a.c1, a.c2, a.dModel, a.heads, a.ffn, a.layers, a.upscale, a.heatChannels, a.headChannels]);
-  let handle: NativeModel;
-  try {
-    handle = await binding().createClipModel(dims, Float32Array.from([graph.attentionScale, graph.epsilon]), graph.weights);
-  } catch (error) {
-    throw nativeError(error, callSite);
-  }
-  return new ClipModel(handle, { ...a });
+  const id = await callNative(callSite, () => binding().createClipModel(dims, Float32Array.from([graph.attentionScale, graph.epsilon]), graph.weights));
+  return new ClipModel(id, { ...a });
 }
 
 /** A clip model in native memory. Runs may overlap; `release()` frees it once they settle. */
-export class ClipModel {
-  private handle: NativeModel | undefined;
+export class ClipModel extends NativeModel<ClipArchitecture> {
+  /** The architecture read from the file; a clip is `frames × height × width` floats. */
+  declare readonly architecture: Readonly<ClipArchitecture>;
 
   /** @internal Use {@link loadClipModel}. */
-  constructor(
-    handle: NativeModel,
-    /** The architecture read from the file; a clip is `frames × height × width` floats. */
-    readonly architecture: Readonly<ClipArchitecture>,
-  ) {
-    this.handle = handle;
-    unreleased.register(this, handle, this);
-  }
-
-  /** True once `release()` was called; runs are then refused. */
-  get released(): boolean {
-    return this.handle === undefined;
+  constructor(id: ModelId, architecture: Readonly<ClipArchitecture>) {
+    super(id, architecture, releaseClipModel, 'loadClipModel');
   }
 
   /**
@@ -103,40 +89,11 @@ export class ClipModel {
       expectInteger('options.threads', options.threads, 1, 4096);
       threads = options.threads;
     }
-    if (this.handle === undefined) {
-      throw new NativeGpuError('model: released; load it again with loadClipModel()', 'ERR_NATIVE_GPU_RELEASED');
-    }
+    const id = this.liveId();
     const count = validateClips(clips, this.architecture);
-    let result: { logits: Float32Array; heatmap: Float32Array };
-    try {
-      result = await binding().runClipModel(this.handle, clips, { backend, threads });
-    } catch (error) {
-      throw nativeError(error, callSite);
-    }
+    const result = await callNative(callSite, () => binding().runClipModel(id, clips, { backend, threads }));
     return { backend, clips: count, ...result };
   }
-
-  /** Frees the native (and device) weights once the runs in flight settle; later runs reject. Idempotent. */
-  release(): void {
-    if (this.handle === undefined) return;
-    unreleased.unregister(this);
-    binding().releaseClipModel(this.handle);
-    this.handle = undefined;
-  }
-}
-
-function resolveBackend(options: ClipModelRunOptions): Backend {
-  expectObject('options', options, false);
-  const requested = options.backend ?? 'auto';
-  expectOneOf('options.backend', requested, ['auto', 'cpu', 'cuda'] as const);
-  const native = loadBinding();
-  const hasCuda = native.backends().includes('cuda');
-  if (requested === 'auto') return hasCuda ? 'cuda' : 'cpu';
-  if (requested === 'cuda' && !hasCuda) {
-    const reason = native.cudaStatus().error ?? 'no CUDA device';
-    throw new NativeGpuError(`options.backend: 'cuda' is not available on this machine (${reason}); use 'auto' or 'cpu'`, 'ERR_NATIVE_GPU_CUDA_UNAVAILABLE');
-  }
-  return requested;
 }
 
 /** The clip count; throws a TypeError/RangeError naming `clips` (and the bad element). */

@@ -1,5 +1,7 @@
-/** Capability queries: which backends this machine can run, and what CUDA devices it has. */
+/** Capability queries (which backends this machine can run, what CUDA devices it has) and the backend choice they drive. */
+import { NativeGpuError } from './errors';
 import { loadBinding } from './loader';
+import { expectObject, expectOneOf } from './validate';
 
 /** A compute backend: `cpu` always exists; `cuda` only with a CUDA build and at least one device. */
 export type Backend = 'cpu' | 'cuda';
@@ -46,4 +48,19 @@ export function deviceInfo(): CudaDeviceInfo[] {
 /** Diagnostics for the `cuda` backend (why it is missing, runtime and driver versions). */
 export function cudaStatus(): CudaStatus {
   return loadBinding().cudaStatus();
+}
+
+/** `options.backend` checked and resolved: `auto` is `cuda` when `backends()` has it, else `cpu`. */
+export function resolveBackend(options: { backend?: 'auto' | Backend }): Backend {
+  expectObject('options', options, false);
+  const requested = options.backend ?? 'auto';
+  expectOneOf('options.backend', requested, ['auto', 'cpu', 'cuda'] as const);
+  const native = loadBinding();
+  const hasCuda = native.backends().includes('cuda');
+  if (requested === 'auto') return hasCuda ? 'cuda' : 'cpu';
+  if (requested === 'cuda' && !hasCuda) {
+    const reason = native.cudaStatus().error ?? 'no CUDA device';
+    throw new NativeGpuError(`options.backend: 'cuda' is not available on this machine (${reason}); use 'auto' or 'cpu'`, 'ERR_NATIVE_GPU_CUDA_UNAVAILABLE');
+  }
+  return requested;
 }

@@ -6,12 +6,15 @@
  */
 import { types } from 'node:util';
 
-import { captureCallSite, nativeError, NativeGpuError } from './errors';
+import { captureCallSite } from './errors';
 import { loadBinding } from './loader';
+import type { ModelId } from './native-model';
+import { callNative, expectOnnxBytes, NativeModel } from './native-model';
+import { resolveBackend } from './runtime';
 import type { Backend } from './runtime';
 import { readSequenceModelOnnx, SEQUENCE_TENSOR_NAMES } from './sequence-model-onnx';
 import type { SequenceArchitecture } from './sequence-model-onnx';
-import { describeType, expectInteger, expectObject, expectOneOf } from './validate';
+import { describeType, expectInteger, expectObject } from './validate';
 
 /** CUDA launch configuration (tuning and kernel validation; the defaults suit every batch). */
 export interface SequenceModelCudaLaunchOptions {
@@ -47,20 +50,16 @@ interface NativeRunOptions {
   rowsPerBlock?: number;
 }
 
-/** The native registry id of a loaded model. */
-type NativeModel = number;
-
 /** The addon's sequence-model functions (src/ops/sequence_model/sequence_model_worker.cc). */
 interface SequenceModelBinding {
-  createSequenceModel(dims: Int32Array, constants: Float32Array, tensors: Float32Array[]): Promise<NativeModel>;
-  runSequenceModel(model: NativeModel, sequences: Float32Array, options: NativeRunOptions): Promise<{ logit: Float32Array; score: Float32Array }>;
-  releaseSequenceModel(model: NativeModel): void;
+  createSequenceModel(dims: Int32Array, constants: Float32Array, tensors: Float32Array[]): Promise<ModelId>;
+  runSequenceModel(model: ModelId, sequences: Float32Array, options: NativeRunOptions): Promise<{ logit: Float32Array; score: Float32Array }>;
+  releaseSequenceModel(model: ModelId): void;
 }
 
 const binding = (): SequenceModelBinding => loadBinding() as unknown as SequenceModelBinding;
 
-/** Frees the native model of a SequenceModel that was collected without release(). */
-const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().releaseSequenceModel(handle));
+const releaseSequenceModel = (id: ModelId): void => binding().releaseSequenceModel(id);
 
 /**
  * Reads the model from `onnx` (the bytes of the fp32 `sequence.onnx` core-ml exports, e.g.
@@ -74,41 +73,27 @@ const unreleased = new FinalizationRegistry<NativeModel>((handle) => binding().r
  */
 export async function loadSequenceModel(onnx: Uint8Array): Promise<SequenceModel> {
   const callSite = captureCallSite(loadSequenceModel);
-  if (!types.isUint8Array(onnx)) throw new TypeError(`onnx: expected Uint8Array (or Buffer), got ${describeType(onnx)}`);
+  expectOnnxBytes(onnx);
   const graph = readSequenceModelOnnx(onnx);
   const a = graph.architecture;
   const dims = Int32Array.from([a.steps, a.channels, a.maskChannel, a.dModel, a.heads, a.ffn]);
   const constants = Float32Array.from([graph.attentionScale, graph.epsilon]);
   const tensors = SEQUENCE_TENSOR_NAMES.map((name) => graph.tensors[name]);
-  let handle: NativeModel;
-  try {
-    handle = await binding().createSequenceModel(dims, constants, tensors);
-  } catch (error) {
-    throw nativeError(error, callSite);
-  }
-  return new SequenceModel(handle, { ...a });
+  const id = await callNative(callSite, () => binding().createSequenceModel(dims, constants, tensors));
+  return new SequenceModel(id, { ...a });
 }
 
 /**
  * A sequence model in native memory. Runs may overlap; `release()` frees it once they settle (a model
  * collected without release() is freed then).
  */
-export class SequenceModel {
-  private handle: NativeModel | undefined;
+export class SequenceModel extends NativeModel<SequenceArchitecture> {
+  /** The architecture read from the file; a row is `steps × channels` floats. */
+  declare readonly architecture: Readonly<SequenceArchitecture>;
 
   /** @internal Use {@link loadSequenceModel}. */
-  constructor(
-    handle: NativeModel,
-    /** The architecture read from the file; a row is `steps × channels` floats. */
-    readonly architecture: Readonly<SequenceArchitecture>,
-  ) {
-    this.handle = handle;
-    unreleased.register(this, handle, this);
-  }
-
-  /** True once `release()` was called; runs are then refused. */
-  get released(): boolean {
-    return this.handle === undefined;
+  constructor(id: ModelId, architecture: Readonly<SequenceArchitecture>) {
+    super(id, architecture, releaseSequenceModel, 'loadSequenceModel');
   }
 
   /**
@@ -136,44 +121,12 @@ export class SequenceModel {
     return this.invoke(sequences, native, callSite);
   }
 
-  /** Frees the native (and device) weights once the runs in flight settle; later runs reject. Idempotent. */
-  release(): void {
-    if (this.handle === undefined) return;
-    unreleased.unregister(this);
-    binding().releaseSequenceModel(this.handle);
-    this.handle = undefined;
-  }
-
   private async invoke(sequences: Float32Array, native: NativeRunOptions, callSite: string): Promise<SequenceModelResult> {
-    if (this.handle === undefined) {
-      throw new NativeGpuError('model: released; load it again with loadSequenceModel()', 'ERR_NATIVE_GPU_RELEASED');
-    }
+    const id = this.liveId();
     const rows = validateSequences(sequences, this.architecture);
-    let result: { logit: Float32Array; score: Float32Array };
-    try {
-      result = await binding().runSequenceModel(this.handle, sequences, native);
-    } catch (error) {
-      throw nativeError(error, callSite);
-    }
+    const result = await callNative(callSite, () => binding().runSequenceModel(id, sequences, native));
     return { backend: native.backend === 'cuda' ? 'cuda' : 'cpu', rows, ...result };
   }
-}
-
-function resolveBackend(options: SequenceModelRunOptions): Backend {
-  expectObject('options', options, false);
-  const requested = options.backend ?? 'auto';
-  expectOneOf('options.backend', requested, ['auto', 'cpu', 'cuda'] as const);
-  const native = loadBinding();
-  const hasCuda = native.backends().includes('cuda');
-  if (requested === 'auto') return hasCuda ? 'cuda' : 'cpu';
-  if (requested === 'cuda' && !hasCuda) {
-    const reason = native.cudaStatus().error ?? 'no CUDA device';
-    throw new NativeGpuError(
-      `options.backend: 'cuda' is not available on this machine (${reason}); use 'auto' or 'cpu'`,
-      'ERR_NATIVE_GPU_CUDA_UNAVAILABLE',
-    );
-  }
-  return requested;
 }
 
 function runOptions(options: SequenceModelRunOptions, backend: NativeRunOptions['backend']): NativeRunOptions {

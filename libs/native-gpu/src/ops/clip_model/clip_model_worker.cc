@@ -12,19 +12,14 @@
 //   releaseClipModel(model: number) -> undefined   runs in flight keep the weights until they settle
 //
 // lib/clip-model.ts validates first (STYLE R12); the checks here keep a bad direct call from
-// touching memory it should not. Ids rather than Externals for the reason sequence_model_worker.cc
-// gives (valgrind and finalizers at exit).
+// touching memory it should not. The registry, ids and worker plumbing: model_registry.h.
 #include <cstdint>
-#include <exception>
 #include <memory>
-#include <mutex>
-#include <new>
 #include <string>
-#include <unordered_map>
 #include <utility>
-#include <vector>
 
 #include "common.h"
+#include "model_registry.h"
 #include "ops/clip_model/clip_model.h"
 #include "runtime.h"
 
@@ -34,104 +29,27 @@ namespace {
 
 constexpr int kDimCount = 13;
 
-// The loaded models by id; never destroyed (no device memory is freed after CUDA's own teardown).
-class Registry {
- public:
-  static Registry& Get() {
-    static Registry* registry = new Registry();
-    return *registry;
-  }
-  uint32_t Add(std::shared_ptr<const Model> model) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const uint32_t id = next_++;
-    models_.emplace(id, std::move(model));
-    return id;
-  }
-  std::shared_ptr<const Model> Find(uint32_t id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = models_.find(id);
-    return it == models_.end() ? nullptr : it->second;
-  }
-  void Remove(uint32_t id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    models_.erase(id);
-  }
-
- private:
-  std::mutex mutex_;
-  uint32_t next_ = 1;
-  std::unordered_map<uint32_t, std::shared_ptr<const Model>> models_;
-};
-
-// Keeps the JS input buffer alive until the worker is destroyed (the worker thread reads it).
-class PinningWorker : public Napi::AsyncWorker {
- public:
-  PinningWorker(Napi::Env env, const char* name)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-  void Pin(const Napi::Value& value) { pinned_ = Napi::Persistent(value.As<Napi::Object>()); }
-
- protected:
-  template <typename Body>
-  void Guard(const std::string& prefix, Body body) {
-    Status status;
-    try {
-      status = body();
-    } catch (const std::bad_alloc&) {
-      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-    } catch (const std::exception& e) {
-      status = Status::Error(e.what());
-    }
-    status_ = status.WithPrefix(prefix);
-    if (!status_.ok()) SetError(status_.message());
-  }
-
-  void OnError(const Napi::Error& error) override {
-    if (status_.ok()) {
-      deferred_.Reject(error.Value());
-    } else {
-      deferred_.Reject(StatusToError(Env(), status_).Value());
-    }
-  }
-
-  Napi::Promise::Deferred deferred_;
-
- private:
-  Status status_;
-  Napi::ObjectReference pinned_;
-};
-
-class CreateWorker : public PinningWorker {
+class CreateWorker : public CreateModelWorker<Model> {
  public:
   CreateWorker(Napi::Env env, Dims dims, Constants constants, const float* weights)
-      : PinningWorker(env, "vigil:createClipModel"), dims_(dims), constants_(constants), weights_(weights) {}
+      : CreateModelWorker(env, "createClipModel"), dims_(dims), constants_(constants), weights_(weights) {}
 
  protected:
-  void Execute() override {
-    Guard("createClipModel", [this]() -> Status {
-      auto model = std::make_shared<Model>();
-      model->dims = dims_;
-      model->constants = constants_;
-      model->layout = MakeLayout(dims_);
-      model->weights.assign(weights_, weights_ + model->layout.total);
+  Status Build(Model* model) override {
+    model->dims = dims_;
+    model->constants = constants_;
+    model->layout = MakeLayout(dims_);
+    model->weights.assign(weights_, weights_ + model->layout.total);
 #ifdef NATIVE_GPU_WITH_CUDA
-      if (CudaAvailable()) VG_RETURN_IF_ERROR(UploadWeights(model.get()));
+    if (CudaAvailable()) VG_RETURN_IF_ERROR(UploadWeights(model));
 #endif
-      model_ = std::move(model);
-      return Status::Ok();
-    });
-  }
-
-  void OnOK() override {
-    deferred_.Resolve(Napi::Number::New(Env(), Registry::Get().Add(std::move(model_))));
+    return Status::Ok();
   }
 
  private:
   Dims dims_;
   Constants constants_;
   const float* weights_;
-  std::shared_ptr<const Model> model_;
 };
 
 class RunWorker : public PinningWorker {
@@ -176,15 +94,6 @@ class RunWorker : public PinningWorker {
   HostFloatArray logits_, heatmap_;
 };
 
-uint32_t IdOf(const Napi::CallbackInfo& info, const char* op) {
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(info.Env(), std::string(op) + ": model must be a clip-model id")
-        .ThrowAsJavaScriptException();
-    return 0;
-  }
-  return info[0].As<Napi::Number>().Uint32Value();
-}
-
 }  // namespace
 
 Napi::Value CreateClipModel(const Napi::CallbackInfo& info) {
@@ -209,16 +118,14 @@ Napi::Value CreateClipModel(const Napi::CallbackInfo& info) {
   auto worker = std::make_unique<CreateWorker>(env, dims, constants,
                                                info[2].As<Napi::Float32Array>().Data());
   worker->Pin(info[2]);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();  // deletes itself after OnOK/OnError
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 Napi::Value RunClipModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const uint32_t id = IdOf(info, "runClipModel");
+  const uint32_t id = ModelIdOf(info, "runClipModel", "clip-model");
   if (id == 0) return Napi::Value();
-  std::shared_ptr<const Model> shared = Registry::Get().Find(id);
+  std::shared_ptr<const Model> shared = ModelRegistry<Model>::Get().Find(id);
   VG_THROW_TYPE_ERROR_IF(shared == nullptr, env, "runClipModel: no such model (released?)");
   VG_THROW_TYPE_ERROR_IF(info.Length() != 3 || !info[1].IsTypedArray() || !info[2].IsObject(), env,
                          "runClipModel: expected (model, clips: Float32Array, options)");
@@ -239,15 +146,11 @@ Napi::Value RunClipModel(const Napi::CallbackInfo& info) {
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
   auto worker = std::make_unique<RunWorker>(env, std::move(shared), params);
   worker->Pin(info[1]);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 Napi::Value ReleaseClipModel(const Napi::CallbackInfo& info) {
-  const uint32_t id = IdOf(info, "releaseClipModel");
-  if (id != 0) Registry::Get().Remove(id);
-  return info.Env().Undefined();
+  return ReleaseModel<Model>(info, "releaseClipModel", "clip-model");
 }
 
 }  // namespace vigil::clip_model

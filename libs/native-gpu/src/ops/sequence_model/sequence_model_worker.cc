@@ -12,57 +12,21 @@
 //                                                      the weights until they settle
 //
 // lib/sequence-model.ts validates first (STYLE R12); the checks here keep a bad direct call from
-// touching memory it should not. An id, not an External: an External needs a napi finalizer
-// reference, which Node never frees for objects alive at process.exit() (valgrind then blames the
-// addon); lib/sequence-model.ts releases ids of collected models with a FinalizationRegistry.
-#include <exception>
+// touching memory it should not. The registry, ids and worker plumbing: model_registry.h.
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <new>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common.h"
+#include "model_registry.h"
 #include "ops/sequence_model/sequence_model.h"
 #include "runtime.h"
 
 namespace vigil::sequence_model {
 
 namespace {
-
-// The loaded models by id. Never destroyed (models still registered at exit stay reachable, and no
-// device memory is freed after the CUDA runtime's own teardown).
-class Registry {
- public:
-  static Registry& Get() {
-    static Registry* registry = new Registry();
-    return *registry;
-  }
-
-  uint32_t Add(std::shared_ptr<const Model> model) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const uint32_t id = next_++;
-    models_.emplace(id, std::move(model));
-    return id;
-  }
-  std::shared_ptr<const Model> Find(uint32_t id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = models_.find(id);
-    return it == models_.end() ? nullptr : it->second;
-  }
-  void Remove(uint32_t id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    models_.erase(id);
-  }
-
- private:
-  std::mutex mutex_;
-  uint32_t next_ = 1;
-  std::unordered_map<uint32_t, std::shared_ptr<const Model>> models_;
-};
 
 const char* BackendName(Backend backend) {
   switch (backend) {
@@ -73,77 +37,27 @@ const char* BackendName(Backend backend) {
   return "?";
 }
 
-// Keeps JS input buffers alive until the worker is destroyed (the worker thread reads them).
-class PinningWorker : public Napi::AsyncWorker {
- public:
-  PinningWorker(Napi::Env env, const char* name)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-  void Pin(const Napi::Value& value) { pinned_.push_back(Napi::Persistent(value.As<Napi::Object>())); }
-
- protected:
-  // Runs `body` and records a failure for OnError (never throws, never touches N-API).
-  template <typename Body>
-  void Guard(const std::string& prefix, Body body) {
-    Status status;
-    try {
-      status = body();
-    } catch (const std::bad_alloc&) {
-      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-    } catch (const std::exception& e) {
-      status = Status::Error(e.what());
-    }
-    status_ = status.WithPrefix(prefix);
-    if (!status_.ok()) SetError(status_.message());
-  }
-
-  void OnError(const Napi::Error& error) override {
-    if (status_.ok()) {
-      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
-    } else {
-      deferred_.Reject(StatusToError(Env(), status_).Value());
-    }
-  }
-
-  Napi::Promise::Deferred deferred_;
-
- private:
-  Status status_;
-  std::vector<Napi::ObjectReference> pinned_;
-};
-
-class CreateWorker : public PinningWorker {
+class CreateWorker : public CreateModelWorker<Model> {
  public:
   CreateWorker(Napi::Env env, Dims dims, Constants constants, std::vector<const float*> tensors)
-      : PinningWorker(env, "vigil:createSequenceModel"),
+      : CreateModelWorker(env, "createSequenceModel"),
         dims_(dims),
         constants_(constants),
         tensors_(std::move(tensors)) {}
 
  protected:
-  void Execute() override {
-    Guard("createSequenceModel", [this]() -> Status {
-      auto model = std::make_shared<Model>();
-      VG_RETURN_IF_ERROR(BuildModel(dims_, constants_, tensors_.data(), model.get()));
+  Status Build(Model* model) override {
+    VG_RETURN_IF_ERROR(BuildModel(dims_, constants_, tensors_.data(), model));
 #ifdef NATIVE_GPU_WITH_CUDA
-      if (CudaAvailable()) VG_RETURN_IF_ERROR(UploadWeights(model.get()));
+    if (CudaAvailable()) VG_RETURN_IF_ERROR(UploadWeights(model));
 #endif
-      model_ = std::move(model);
-      return Status::Ok();
-    });
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    deferred_.Resolve(Napi::Number::New(env, Registry::Get().Add(std::move(model_))));
+    return Status::Ok();
   }
 
  private:
   Dims dims_;
   Constants constants_;
   std::vector<const float*> tensors_;
-  std::shared_ptr<const Model> model_;
 };
 
 class RunWorker : public PinningWorker {
@@ -191,16 +105,6 @@ class RunWorker : public PinningWorker {
   HostFloatArray logit_, score_;
 };
 
-// The id in info[0], or 0 (with a pending TypeError) when it is not a number.
-uint32_t IdOf(const Napi::CallbackInfo& info, const char* op) {
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(info.Env(), std::string(op) + ": model must be a sequence-model id")
-        .ThrowAsJavaScriptException();
-    return 0;
-  }
-  return info[0].As<Napi::Number>().Uint32Value();
-}
-
 }  // namespace
 
 Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info) {
@@ -243,16 +147,14 @@ Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info) {
   }
   auto worker = std::make_unique<CreateWorker>(env, dims, constants, std::move(tensors));
   for (const Napi::Value& array : arrays) worker->Pin(array);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();  // deletes itself after OnOK/OnError
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const uint32_t id = IdOf(info, "runSequenceModel");
+  const uint32_t id = ModelIdOf(info, "runSequenceModel", "sequence-model");
   if (id == 0) return Napi::Value();
-  std::shared_ptr<const Model> shared = Registry::Get().Find(id);
+  std::shared_ptr<const Model> shared = ModelRegistry<Model>::Get().Find(id);
   VG_THROW_TYPE_ERROR_IF(shared == nullptr, env, "runSequenceModel: no such model (released?)");
   const Model& model = *shared;
   VG_THROW_TYPE_ERROR_IF(info.Length() != 3 || !info[1].IsTypedArray() || !info[2].IsObject(), env,
@@ -282,15 +184,11 @@ Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
 
   auto worker = std::make_unique<RunWorker>(env, std::move(shared), params);
   worker->Pin(info[1]);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 Napi::Value ReleaseSequenceModel(const Napi::CallbackInfo& info) {
-  const uint32_t id = IdOf(info, "releaseSequenceModel");
-  if (id != 0) Registry::Get().Remove(id);
-  return info.Env().Undefined();
+  return ReleaseModel<Model>(info, "releaseSequenceModel", "sequence-model");
 }
 
 }  // namespace vigil::sequence_model
