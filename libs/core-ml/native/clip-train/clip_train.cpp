@@ -33,7 +33,7 @@
 //            sigmoid(Conv(Relu(Conv(concat(g, f), head1 3×3 pad 1 → 16)), head2 1×1 → 1))
 //            (the tokens say where a defect is, f's full-resolution features where its edges are)
 // Loss: cross-entropy on the logits + --heat-weight × BCE-with-logits of the heatmap (--heat-pos-weight
-// on its positive part). Adam with a cosine learning-rate decay; no dropout, so a fixed seed and thread
+// on its positive part) + --heat-dice-weight × (1 − soft Dice) of the heatmap on the clips with a defect. Adam with a cosine learning-rate decay; no dropout, so a fixed seed and thread
 // count give the same weights every run.
 //
 // Output in --out: weights.bin (tensors concatenated in manifest order: parameters, then BatchNorm running
@@ -76,7 +76,7 @@ struct Options {
   int64_t n = 0, frames = 0, height = 0, width = 0, classes = 0, eval_n = 0;
   int64_t c1 = 16, c2 = 32, d_model = 64, heads = 4, ffn = 128, layers = 2, upscale = 4;
   int64_t epochs = 10, batch = 16, threads = 1;
-  double lr = 2e-3, heat_weight = 4.0, heat_pos_weight = 4.0;
+  double lr = 2e-3, heat_weight = 4.0, heat_pos_weight = 4.0, heat_dice_weight = 0.0;
   uint64_t seed = 1;
 };
 
@@ -108,6 +108,7 @@ Options parse(int argc, char** argv) {
   flags.number("lr", o.lr);
   flags.number("heat-weight", o.heat_weight);
   flags.number("heat-pos-weight", o.heat_pos_weight);
+  flags.number("heat-dice-weight", o.heat_dice_weight);
   int64_t seed = 1;
   flags.integer("seed", seed, false, 0);
   o.seed = static_cast<uint64_t>(seed);
@@ -225,6 +226,18 @@ class ClipModel : public torch::nn::Module {
   int64_t d_, heads_, layers_, upscale_, grid_h_, grid_w_;
 };
 
+/**
+ * 1 − soft Dice between heatmap and target, averaged over the clips with a defect (OK clips have no
+ * box to overlap). BCE alone learns the expected coverage, which blurs a box's edges by the model's
+ * doubt about them; the overlap term rewards committing to one box, which is what IoU scores.
+ */
+torch::Tensor soft_dice(const torch::Tensor& prob, const torch::Tensor& target) {
+  const auto mass = target.sum({1, 2});
+  const auto dice = 2 * (prob * target).sum({1, 2}) / (prob.sum({1, 2}) + mass + 1e-6);
+  const auto has_box = (mass > 0).to(torch::kFloat32);
+  return ((1 - dice) * has_box).sum() / has_box.sum().clamp_min(1);
+}
+
 /** Model input of clips u8 [B, L, H, W]: the clip, or its last frame for the baseline. */
 torch::Tensor input_of(const torch::Tensor& clips, bool temporal) {
   auto x = clips.to(torch::kFloat32).div_(255.0f);
@@ -252,7 +265,8 @@ void write_manifest(const Options& o, ClipModel& model, int64_t total_steps, dou
        << ", \"ffn\": " << o.ffn << ", \"layers\": " << o.layers << ", \"upscale\": " << o.upscale << ", \"batchNormEpsilon\": " << kBnEpsilon
        << ", \"layerNormEpsilon\": " << kLnEpsilon << "},\n";
   json << "  \"training\": {\"clips\": " << o.n << ", \"epochs\": " << o.epochs << ", \"batch\": " << o.batch << ", \"lr\": " << o.lr
-       << ", \"heatWeight\": " << o.heat_weight << ", \"heatPosWeight\": " << o.heat_pos_weight << ", \"seed\": " << o.seed
+       << ", \"heatWeight\": " << o.heat_weight << ", \"heatPosWeight\": " << o.heat_pos_weight
+       << ", \"heatDiceWeight\": " << o.heat_dice_weight << ", \"seed\": " << o.seed
        << ", \"threads\": " << o.threads << ", \"steps\": " << total_steps << ", \"seconds\": " << seconds << ", \"finalLoss\": " << final_loss
        << "},\n";
   json << "  \"tensors\": [\n";
@@ -305,8 +319,10 @@ void run(const Options& o) {
       for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
       const auto idx = order.slice(0, b * o.batch, std::min((b + 1) * o.batch, o.n));
       auto [logits, heat] = model.forward(input_of(clips.index_select(0, idx), temporal));
-      const auto loss = torch::cross_entropy_loss(logits, labels.index_select(0, idx)) +
-                        o.heat_weight * torch::binary_cross_entropy_with_logits(heat, targets.index_select(0, idx), {}, pos_weight);
+      const auto target = targets.index_select(0, idx);
+      auto loss = torch::cross_entropy_loss(logits, labels.index_select(0, idx)) +
+                  o.heat_weight * torch::binary_cross_entropy_with_logits(heat, target, {}, pos_weight);
+      if (o.heat_dice_weight > 0) loss = loss + o.heat_dice_weight * soft_dice(torch::sigmoid(heat), target);
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();

@@ -73,7 +73,8 @@ describe('clip model', () => {
   const results: Partial<Record<'clip' | 'frame', ClipTrainingResult>> = {};
 
   beforeAll(async () => {
-    results.clip = await trainClipModel(train, { ...params, kind: 'clip' });
+    // As the inspector trains them: the clip model with the Dice term, the baseline without.
+    results.clip = await trainClipModel(train, { ...params, kind: 'clip', heatDiceWeight: 4 });
     results.frame = await trainClipModel(train, { ...params, kind: 'frame' });
   }, 60_000);
 
@@ -105,6 +106,7 @@ describe('clip model', () => {
     await expect(trainClipModel(train, { ...params, classes: 2 })).rejects.toThrow(/data\.labels\[\d+\] is 2/);
     await expect(trainClipModel(train, { ...params, binaryPath: '/nonexistent/clip-train' })).rejects.toThrow(ClipTrainerError);
     await expect(trainClipModel(train, { ...params, upscale: 2 })).rejects.toThrow(/params\.upscale must be 4/);
+    await expect(trainClipModel(train, { ...params, heatDiceWeight: -1 })).rejects.toThrow(/params\.heatDiceWeight must be a finite number >= 0/);
     const twoFrames = { ...train, clips: { ...train.clips, frames: 2, data: train.clips.data.subarray(0, (train.clips.data.length / L) * 2) } };
     await expect(trainClipModel(twoFrames, { ...params, kind: 'clip' })).rejects.toThrow(/needs at least 3/);
   });

@@ -39,6 +39,8 @@ export interface ClipTrainParams {
   /** Weight of the heatmap loss next to the class loss, and of its positive part within it. */
   heatWeight: number;
   heatPosWeight: number;
+  /** Weight of 1 − soft Dice between heatmap and target (clips with a defect): sharpens box edges; 0 leaves it out. */
+  heatDiceWeight: number;
   seed: number;
   threads: number;
   /** Clips whose logits and heatmaps the trainer writes back, to verify exported models against. */
@@ -90,6 +92,7 @@ export const DEFAULT_CLIP_TRAIN_PARAMS: Readonly<ClipTrainParams> = Object.freez
   heatWeight: 64,
   // 1 keeps the heatmap a calibrated coverage, which heatmapToBox reads edges from; more inflates it.
   heatPosWeight: 1,
+  heatDiceWeight: 0,
   seed: 1,
   threads: 1,
   // src/video or dist/video → libs/core-ml/build
@@ -140,6 +143,8 @@ export async function trainClipModel(data: ClipTrainingData, params: Partial<Cli
       '--upscale', `${p.upscale}`, '--epochs', `${p.epochs}`, '--batch', `${p.batchSize}`, '--lr', `${p.learningRate}`,
       '--heat-weight', `${p.heatWeight}`, '--heat-pos-weight', `${p.heatPosWeight}`, '--seed', `${p.seed}`, '--threads', `${p.threads}`,
     ];
+    // clip-train's flags take positive numbers; without this one it leaves the Dice term out.
+    if (p.heatDiceWeight > 0) args.push('--heat-dice-weight', `${p.heatDiceWeight}`);
     if (p.evaluate) {
       await writeFile(file('eval.u8'), p.evaluate.data);
       args.push('--eval', file('eval.u8'), '--eval-n', `${p.evaluate.count}`);
@@ -163,6 +168,7 @@ function validateParams(p: ClipTrainParams): void {
   for (const name of ['learningRate', 'heatWeight', 'heatPosWeight'] as const) {
     if (!Number.isFinite(p[name]) || p[name] <= 0) throw new RangeError(`params.${name} must be a finite number > 0, got ${p[name]}`);
   }
+  if (!Number.isFinite(p.heatDiceWeight) || p.heatDiceWeight < 0) throw new RangeError(`params.heatDiceWeight must be a finite number >= 0, got ${p.heatDiceWeight}`);
   if (p.dModel % p.heads !== 0) throw new RangeError(`params.dModel ${p.dModel} must be a multiple of params.heads ${p.heads}`);
   if (p.upscale !== 4) throw new RangeError(`params.upscale must be 4 (the heatmap decoder reads conv1's H/2 × W/2 grid), got ${p.upscale}`);
 }
