@@ -29,6 +29,11 @@ describe(evaluateModel.name, () => {
     expect(perClass.scratch).toMatchObject({ detected: 2, share: 0.5 });
     expect(perClass.dent.share).toBe(1);
     expect(perClass.dent.medianIou).toBeCloseTo(1, 6);
+    expect(perClass.dent.medianWidthRatio).toBeCloseTo(1, 6);
+    expect(perClass.dent.medianHeightRatio).toBeCloseTo(1, 6);
+    expect(perClass.dent.medianCentreOffset).toBeCloseTo(0, 6);
+    // The empty scratch heatmap counts against the share but has no box to measure.
+    expect(perClass.scratch.medianWidthRatio).toBeCloseTo(1, 6);
     expect(perClass.crack.detected).toBe(0);
     expect(perClass.crack.share).toBeNaN();
   });

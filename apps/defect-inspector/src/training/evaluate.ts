@@ -1,4 +1,4 @@
-import { boxIou, heatmapToBox, PrPoint, precisionRecallCurve, rocAuc } from '@vigil/core-ml';
+import { boxIou, heatmapToBox, PixelBox, PrPoint, precisionRecallCurve, rocAuc } from '@vigil/core-ml';
 
 import { ClipRecord, INSPECTOR_CLASSES, isStatic } from './dataset';
 
@@ -38,6 +38,17 @@ export interface Localisation {
   detected: number;
   share: number;
   medianIou: number;
+  /** Where boxes go wrong: medians of predicted / true width and height, and of the centres' distance in pixels (boxes found). */
+  medianWidthRatio: number;
+  medianHeightRatio: number;
+  medianCentreOffset: number;
+}
+
+interface BoxOutcome {
+  label: string;
+  iou: number;
+  box: PixelBox | null;
+  truth: PixelBox;
 }
 
 export interface OutputShape {
@@ -78,11 +89,11 @@ export function evaluateModel(name: string, logits: Float32Array, heatmaps: Floa
     return idx.length === 0 ? NaN : idx.filter(hit).length / idx.length;
   };
 
-  const ious: { label: string; iou: number }[] = [];
+  const outcomes: BoxOutcome[] = [];
   records.forEach((r, i) => {
     if (!isStatic(r.label) || !flagged(i) || r.bbox === null) return;
     const box = heatmapToBox(heatmaps.subarray(i * heatHeight * heatWidth, (i + 1) * heatHeight * heatWidth), heatHeight, heatWidth, shape.frameWidth, shape.frameHeight);
-    ious.push({ label: r.label, iou: box ? boxIou(box, r.bbox) : 0 });
+    outcomes.push({ label: r.label, iou: box ? boxIou(box, r.bbox) : 0, box, truth: r.bbox });
   });
   const staticLabels = INSPECTOR_CLASSES.filter(isStatic);
 
@@ -101,18 +112,27 @@ export function evaluateModel(name: string, logits: Float32Array, heatmaps: Floa
     temporalRecall: share((r) => r.temporal, flagged),
     falseAlarmRate: share((r) => r.classIndex === 0, flagged),
     localisation: {
-      ...localisation(ious.map((v) => v.iou)),
-      perClass: staticLabels.map((label) => ({ label, ...localisation(ious.filter((v) => v.label === label).map((v) => v.iou)) })),
+      ...localisation(outcomes),
+      perClass: staticLabels.map((label) => ({ label, ...localisation(outcomes.filter((v) => v.label === label)) })),
     },
     curve: precisionRecallCurve(scores, labels),
   };
 }
 
-function localisation(ious: readonly number[]): Localisation {
-  const sorted = [...ious].sort((a, b) => a - b);
+function localisation(outcomes: readonly BoxOutcome[]): Localisation {
+  const found = outcomes.flatMap(({ box, truth }) => (box === null ? [] : [{ box, truth }]));
+  const centre = (b: PixelBox): [number, number] => [b.x + b.w / 2, b.y + b.h / 2];
   return {
-    detected: ious.length,
-    share: ious.length === 0 ? NaN : ious.filter((v) => v >= IOU_TARGET).length / ious.length,
-    medianIou: sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)],
+    detected: outcomes.length,
+    share: outcomes.length === 0 ? NaN : outcomes.filter((v) => v.iou >= IOU_TARGET).length / outcomes.length,
+    medianIou: median(outcomes.map((v) => v.iou)),
+    medianWidthRatio: median(found.map(({ box, truth }) => box.w / truth.w)),
+    medianHeightRatio: median(found.map(({ box, truth }) => box.h / truth.h)),
+    medianCentreOffset: median(found.map(({ box, truth }) => Math.hypot(centre(box)[0] - centre(truth)[0], centre(box)[1] - centre(truth)[1]))),
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
 }

@@ -1,5 +1,5 @@
 import { ClipDatasetSpec } from './dataset';
-import { DEFECT_THRESHOLD, IOU_TARGET, ModelReport } from './evaluate';
+import { DEFECT_THRESHOLD, IOU_TARGET, Localisation, ModelReport } from './evaluate';
 
 /** Everything the model card states; written as card.json and rendered as card.md. */
 export interface InspectorModelCard {
@@ -19,6 +19,9 @@ export interface InspectorModelCard {
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : 'n/a');
+const fixed = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const boxCell = (l: Localisation): string =>
+  `${pct(l.share)} (${fixed(l.medianIou, 2)}, ${l.detected}; w ×${fixed(l.medianWidthRatio, 2)}, h ×${fixed(l.medianHeightRatio, 2)}, centre ${fixed(l.medianCentreOffset, 1)} px)`;
 
 export function renderInspectorCard(card: InspectorModelCard): string {
   const [model] = card.holdout;
@@ -71,12 +74,12 @@ export function renderInspectorCard(card: InspectorModelCard): string {
     `|---|---|${card.holdout.map(() => '---').join('|')}|`,
     ...model.perClass.map((c, i) => `| ${c.label} | ${c.clips} | ${card.holdout.map((r) => `${pct(r.perClass[i].recall)} (${pct(r.perClass[i].flagged)})`).join(' | ')} |`),
     '',
-    `Localisation: the box is read off the heatmap (cells at or above half its peak around the peak, edges refined by coverage; libs/core-ml/src/video/heatmap-box.ts) and compared with the truth on the clip's last frame; IoU ≥ ${IOU_TARGET} counts as localised, over the static defects the model flagged. Per static class: share localised (median IoU, boxes).`,
+    `Localisation: the box is read off the heatmap (cells at or above half its peak around the peak, edges refined by coverage; libs/core-ml/src/video/heatmap-box.ts) and compared with the truth on the clip's last frame; IoU ≥ ${IOU_TARGET} counts as localised, over the static defects the model flagged. Per static class: share localised (median IoU, boxes; medians of the found boxes' width and height over the truth's, and of their centres' distance in pixels).`,
     '',
     `| class | ${card.holdout.map((r) => r.name).join(' | ')} |`,
     `|---|${card.holdout.map(() => '---').join('|')}|`,
     ...model.localisation.perClass.map(
-      (c, i) => `| ${c.label} | ${card.holdout.map((r) => `${pct(r.localisation.perClass[i].share)} (${r.localisation.perClass[i].medianIou.toFixed(2)}, ${r.localisation.perClass[i].detected})`).join(' | ')} |`,
+      (c, i) => `| ${c.label} | ${card.holdout.map((r) => boxCell(r.localisation.perClass[i])).join(' | ')} |`,
     ),
     '',
     '![precision-recall, defect vs OK, on the held-out clips](pr-curve.svg)',

@@ -2,7 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
 
-import { clipGeometry, clipModelToOnnx, clipParameterCount, ClipTrainingResult, ClipTrainParams, prCurveSvg, serializeClipModel, trainClipModel, writeModelArtifact } from '@vigil/core-ml';
+import { clipGeometry, clipModelToOnnx, clipParameterCount, ClipTrainingResult, ClipTrainParams, DEFAULT_CLIP_TRAIN_PARAMS, prCurveSvg, serializeClipModel, trainClipModel, writeModelArtifact } from '@vigil/core-ml';
 
 import { buildClipDataset, ClipDataset, ClipDatasetSpec, INSPECTOR_CLASSES } from './dataset';
 import { evaluateModel, IOU_TARGET, ModelReport } from './evaluate';
@@ -94,10 +94,12 @@ export async function trainInspector(options: TrainInspectorOptions, log: Traini
       kind === 'clip'
         ? `a 3-frame Conv3d (${a.c1} channels, stride 1 and no padding in time) + BatchNorm + ReLU over the ${a.frames}-frame clip, pooled by mean and max over time, then 2 Conv2d (${a.c2}/${a.dModel} channels) + BatchNorm + ReLU`
         : `the same stem in 2-D (3 Conv2d, ${a.c1}/${a.c2}/${a.dModel} channels) on the clip's last frame alone`;
+    const { heatWeight, heatDiceWeight } = { ...DEFAULT_CLIP_TRAIN_PARAMS, ...options.model, ...(kind === 'frame' ? options.baseline : {}) };
+    const loss = `cross-entropy + ${heatWeight} × heatmap BCE${heatDiceWeight > 0 ? ` + ${heatDiceWeight} × (1 − soft Dice of heatmap and target)` : ''}`;
     return {
       name: kind === 'clip' ? 'clip model' : 'single-frame baseline',
       file: `${kind}.onnx`,
-      description: `${stem}; ${a.height / 8}×${a.width / 8} tokens through ${a.layers} pre-norm Transformer encoder layers (d=${a.dModel}, ${a.heads} heads, FFN ${a.ffn}); class logits from the mean and max token, a ${clipGeometry(a).heatH}×${clipGeometry(a).heatW} heatmap decoded from each token's ${a.upscale}×${a.upscale} cells and conv1's features (libtorch, served in plain ONNX ops)`,
+      description: `${stem}; ${a.height / 8}×${a.width / 8} tokens through ${a.layers} pre-norm Transformer encoder layers (d=${a.dModel}, ${a.heads} heads, FFN ${a.ffn}); class logits from the mean and max token, a ${clipGeometry(a).heatH}×${clipGeometry(a).heatW} heatmap decoded from each token's ${a.upscale}×${a.upscale} cells and conv1's features (libtorch, served in plain ONNX ops); loss: ${loss}`,
       parameters: { parameters: clipParameterCount(r.weights), ...options.model, ...(kind === 'frame' ? options.baseline : {}), optimizerSteps: r.steps, trainSeconds: round(r.seconds), stepsPerSecond: round(r.stepsPerSecond), finalLoss: round(r.finalLoss) },
     };
   };
