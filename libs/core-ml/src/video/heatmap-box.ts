@@ -90,11 +90,11 @@ function halfMaximumBox(heatmap: ArrayLike<number>, h: number, w: number): CellB
 
 /** Cells around the start box the fit compares (the model's doubt rarely spreads further). */
 const FIT_MARGIN = 3;
-/** The fit's first and last edge steps, in cells. */
+/** The fit's first and last edge steps, in cells (the last well under a pixel). */
 const FIT_STEP = 1;
-const FIT_RESOLUTION = 1e-5;
+const FIT_RESOLUTION = 1e-3;
 
-/** The box (edges in cells) minimising Σ (a·coverage − heatmap)² over a window around `start`, a = min(1, the best amplitude). */
+/** The box (edges in cells) minimising Σ (a·coverage − heatmap)² over a window around `start`, a = min(1, the best amplitude); Σ heatmap² is the same for every box and left out. */
 function fitBox(heatmap: ArrayLike<number>, h: number, w: number, start: CellBox): CellBox {
   const c0 = Math.max(0, Math.floor(start[0]) - FIT_MARGIN);
   const c1 = Math.min(w, Math.ceil(start[1]) + FIT_MARGIN);
@@ -106,21 +106,22 @@ function fitBox(heatmap: ArrayLike<number>, h: number, w: number, start: CellBox
     if (!(box[1] - box[0] > 0.05 && box[3] - box[2] > 0.05)) return Infinity;
     for (let c = c0; c < c1; c++) xs[c - c0] = Math.max(0, Math.min(box[1], c + 1) - Math.max(box[0], c));
     for (let r = r0; r < r1; r++) ys[r - r0] = Math.max(0, Math.min(box[3], r + 1) - Math.max(box[2], r));
-    // Σ (a·m − v)² = a²·Σm² − 2a·Σmv + Σv², least at a = Σmv / Σm² (capped at 1).
-    let mm = 0;
+    // Σ (a·m − v)² = a²·Σm² − 2a·Σmv + Σv², least at a = Σmv / Σm² (capped at 1); m = ys ⊗ xs, so Σm² = Σys²·Σxs².
+    let xx = 0;
+    let yy = 0;
     let mv = 0;
-    let vv = 0;
+    for (const x of xs) xx += x * x;
     for (let r = r0; r < r1; r++) {
-      for (let c = c0; c < c1; c++) {
-        const m = ys[r - r0] * xs[c - c0];
-        const v = heatmap[r * w + c];
-        mm += m * m;
-        mv += m * v;
-        vv += v * v;
-      }
+      const y = ys[r - r0];
+      if (y === 0) continue;
+      yy += y * y;
+      let row = 0;
+      for (let c = c0; c < c1; c++) row += xs[c - c0] * heatmap[r * w + c];
+      mv += y * row;
     }
+    const mm = xx * yy;
     const a = mm > 0 ? Math.min(1, Math.max(0, mv / mm)) : 0;
-    return a * a * mm - 2 * a * mv + vv;
+    return a * a * mm - 2 * a * mv;
   };
   let box: CellBox = [...start];
   let best = error(box);
