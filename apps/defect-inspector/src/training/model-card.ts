@@ -74,7 +74,7 @@ export function renderInspectorCard(card: InspectorModelCard): string {
     `|---|---|${card.holdout.map(() => '---').join('|')}|`,
     ...model.perClass.map((c, i) => `| ${c.label} | ${c.clips} | ${card.holdout.map((r) => `${pct(r.perClass[i].recall)} (${pct(r.perClass[i].flagged)})`).join(' | ')} |`),
     '',
-    `Localisation: the box is read off the heatmap (cells at or above half its peak around the peak, edges refined by coverage; libs/core-ml/src/video/heatmap-box.ts) and compared with the truth on the clip's last frame; IoU ≥ ${IOU_TARGET} counts as localised, over the static defects the model flagged. Per static class: share localised (median IoU, boxes; medians of the found boxes' width and height over the truth's, and of their centres' distance in pixels).`,
+    `Localisation: the box is the one whose coverage best matches the heatmap around its peak (least squares, from the cells at or above half the peak; libs/core-ml/src/video/heatmap-box.ts, what serving reports) and is compared with the truth on the clip's last frame; IoU ≥ ${IOU_TARGET} counts as localised, over the static defects the model flagged. Per static class: share localised (median IoU, boxes; medians of the found boxes' width and height over the truth's, and of their centres' distance in pixels).`,
     '',
     `| class | ${card.holdout.map((r) => r.name).join(' | ')} |`,
     `|---|${card.holdout.map(() => '---').join('|')}|`,
