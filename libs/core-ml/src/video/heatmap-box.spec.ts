@@ -25,6 +25,14 @@ describe('heatmapToBox', () => {
     expect(boxIou(found ?? { x: 0, y: 0, w: 0, h: 0 }, box)).toBeGreaterThan(0.2);
   });
 
+  it('reads a heatmap leaning towards a mask (partly covered cells saturated) without taking them whole', () => {
+    const box = { x: 41.5, y: 33, w: 12, h: 9 };
+    const mask = boxCoverage(box, 32, 32, frame.w, frame.h).map((v) => Math.min(1, 4 * v));
+    const found = heatmapToBox(mask, 32, 32, frame.w, frame.h);
+    // The half-maximum reading takes every saturated cell whole: IoU 0.53.
+    expect(boxIou(found ?? { x: 0, y: 0, w: 0, h: 0 }, box)).toBeGreaterThan(0.58);
+  });
+
   it('follows the strongest region when there are two', () => {
     const heat = boxCoverage({ x: 10, y: 10, w: 20, h: 15 }, 32, 32, frame.w, frame.h);
     const other = boxCoverage({ x: 100, y: 80, w: 20, h: 15 }, 32, 32, frame.w, frame.h);
