@@ -22,7 +22,7 @@ const REPO = path.resolve(__dirname, '../../..');
 const DIST = path.resolve(__dirname, '../dist');
 const MAIN = path.join(DIST, 'main.js');
 const MODEL_CLI = path.join(REPO, 'libs/core-ml/dist/registry/model-cli.js');
-/** The service's fetch max wait: the development broker always waits it out when a fetch finds nothing. */
+/** The fetch max wait of the service and of the verdict listener: the development broker always waits it out when a fetch finds nothing. */
 const FETCH_MAX_WAIT_MS = 10;
 for (const file of [MAIN, MODEL_CLI, path.join(REPO, 'libs/devstack/dist/index.js'), path.join(REPO, 'migrations/dist/index.js')]) {
   if (!fs.existsSync(file)) {
@@ -319,7 +319,7 @@ class VerdictListener {
 
   static async start(client) {
     const listener = new VerdictListener();
-    const consumer = client.consumer({ groupId: `bench-results-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
+    const consumer = client.consumer({ groupId: `bench-results-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: FETCH_MAX_WAIT_MS });
     await consumer.connect();
     await consumer.subscribe({ topic: Topic.InspectionResults, fromBeginning: true });
     let joined;

@@ -16,7 +16,7 @@ import { defectImages } from './inspection-images';
 import { InspectionMetrics } from './inspection-metrics';
 import { INSPECTION_OPTIONS, InspectionOptions } from './inspection-options';
 import { clipKey, InspectionOutbox } from './inspection-outbox';
-import { BatchCounts, HealthRow, InspectionRecord, InspectionRepository, PartitionCursor } from './inspection.repository';
+import { BatchCounts, HealthRow, InspectionRecord, InspectionRepository, PartitionCursor, UnpublishedInspection } from './inspection.repository';
 import { InspectorModel, LiveInspectorModel } from './live-inspector-model';
 import { readPartitionRange } from './partition-range-reader';
 import { clipVerdict } from './verdict';
@@ -40,7 +40,7 @@ interface PartitionState {
   /** Monotonic ms of each camera's last stored health snapshot. */
   snapshotAt: Map<string, number>;
   /** The last batch's stages: the next batch aligns after its alignment and stores after its store. */
-  tail: { aligned: Promise<void>; stored: Promise<void> };
+  tail: { aligned: Promise<void>; stored: Promise<unknown> };
   /** Batches ingested whose verdicts are not stored yet (settled promises, oldest first). */
   inFlight: Promise<void>[];
 }
@@ -290,8 +290,10 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     const aligned = state.tail.aligned.then(() => this.#align(work.pairs, state));
     const records = aligned.then(() => this.#inspect(work.clips, champion));
     const stored = Promise.all([records, state.tail.stored]).then(([done]) => this.#store(done, work.cursor, work.counts, work.health));
+    // The outbox publishes in the order batches were stored; the next batch need not wait for it.
+    const published = stored.then((fresh) => this.#publish(fresh));
     state.tail = { aligned, stored };
-    const settled = stored.then(
+    const settled = published.then(
       () => void this.#failures.delete(partition),
       (error: unknown) => this.#fail(partition, state, error),
     );
@@ -457,7 +459,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     return { partition, resumeOffset, cameras, countedTo: state.countedTo };
   }
 
-  async #store(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<void> {
+  /** Stores the batch in one transaction; resolves with the inspections stored for the first time. */
+  async #store(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<UnpublishedInspection[]> {
     const messages = records.map((record) => record.message);
     this.outbox.claim(messages.map(clipKey));
     let saved: Awaited<ReturnType<InspectionRepository['saveBatch']>>;
@@ -476,6 +479,10 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     if (saved.some((s) => !s.inserted && !s.published)) this.outbox.expectRecovery();
     const fresh = records.flatMap((record, i) => (saved[i].inserted ? [{ id: saved[i].id, message: record.message }] : []));
     this.outbox.release(records.filter((_, i) => !saved[i].inserted).map((record) => clipKey(record.message)));
+    return fresh;
+  }
+
+  async #publish(fresh: UnpublishedInspection[]): Promise<void> {
     await this.outbox.publish(fresh);
     const publishedAt = performance.now();
     for (const { message } of fresh) {
