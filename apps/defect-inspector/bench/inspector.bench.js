@@ -326,11 +326,14 @@ class VerdictListener {
     const ready = new Promise((resolve) => (joined = resolve));
     consumer.on(consumer.events.GROUP_JOIN, () => joined());
     await consumer.run({
+      // A throwaway group that reads from the start: committing would only slow its fetches.
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         const at = performance.now();
+        const wallAt = Date.now();
         for (const message of batch.messages) {
           const result = JSON.parse(message.value.toString());
-          listener.#record(result, at);
+          listener.#record(result, at, wallAt);
         }
       },
     });
@@ -339,10 +342,13 @@ class VerdictListener {
     return listener;
   }
 
-  #record(result, at) {
+  #record(result, at, wallAt) {
     const camera = this.#byCamera.get(result.cameraId);
     if (camera === undefined) return;
-    camera.push({ seqStart: result.seqStart, seqEnd: result.seqEnd, at, serviceMs: result.latencyMs, verdict: result.verdict });
+    // Wall clock, one machine: the verdict's stored time (processedAt, ms) against its last frame's capture and its arrival here.
+    const storedAt = Date.parse(result.processedAt);
+    const toServiceMs = storedAt - result.latencyMs - result.tsEnd / 1000;
+    camera.push({ seqStart: result.seqStart, seqEnd: result.seqEnd, at, serviceMs: result.latencyMs, toServiceMs, afterStoreMs: wallAt - storedAt, verdict: result.verdict });
   }
 
   /** The clips a stream's cameras will produce: back to back from seq 0. */
@@ -393,6 +399,8 @@ function measure({ cameras, fps, stream, expected, window, drained, listener }) 
   const inWindow = (tick) => stream.capturedAt(tick) >= from.at && stream.capturedAt(tick) < to.at;
   const latencies = [];
   const serviceMs = [];
+  const toServiceMs = [];
+  const afterStoreMs = [];
   let clipsInWindow = 0;
   for (const results of listener.results(expected)) {
     for (const result of results) {
@@ -400,6 +408,8 @@ function measure({ cameras, fps, stream, expected, window, drained, listener }) 
       if (!inWindow(result.seqEnd)) continue;
       latencies.push(result.at - stream.capturedAt(result.seqEnd));
       serviceMs.push(result.serviceMs);
+      toServiceMs.push(result.toServiceMs);
+      afterStoreMs.push(result.afterStoreMs);
     }
   }
   const sendDelays = [];
@@ -424,6 +434,10 @@ function measure({ cameras, fps, stream, expected, window, drained, listener }) 
     maxMs: Math.max(...latencies),
     serviceP50Ms: quantile(serviceMs, 0.5),
     serviceP99Ms: quantile(serviceMs, 0.99),
+    toServiceP50Ms: quantile(toServiceMs, 0.5),
+    toServiceP99Ms: quantile(toServiceMs, 0.99),
+    afterStoreP50Ms: quantile(afterStoreMs, 0.5),
+    afterStoreP99Ms: quantile(afterStoreMs, 0.99),
     publishedMeanMs: n2 > n1 ? ((sum2 - sum1) / (n2 - n1)) * 1000 : NaN,
     sendDelayP99Ms: quantile(sendDelays, 0.99),
     backlogFrames: backlog,
@@ -483,7 +497,7 @@ function report(options, runs, postgresSource) {
     '',
     '- **frames/s**: frames the service accepted (its `defect_frames_total`) in the measured window, against those offered.',
     "- **frame → verdict**: from the capture time of a clip's last frame (its paced time; it is sent then when the frames per send divide 8) to the bench receiving that clip's `inspection.results` message, for every clip whose last frame was captured in the window.",
-    "- **in service**: the message's own `latencyMs` (the last frame reaching the service → its verdict going to be stored); **→ published**: the mean of `defect_clip_latency_seconds` (→ stored and published) in the window.",
+    "- **→ service**: the last frame's capture → it reaching the service (the verdict's `processedAt` − `latencyMs` − `tsEnd`, wall clock, ms). **in service**: the message's own `latencyMs` (the last frame reaching the service → its verdict going to be stored); **→ published**: the mean of `defect_clip_latency_seconds` (→ stored and published) in the window. **stored → bench**: the verdict's `processedAt` → the bench receiving it (publish, broker, the bench's consumer).",
     `- **backlog**: frames captured but not yet accepted when the window closed (camera.frames messages not yet committed); **drain**: the last clip's frame → verdict. **kept up**: backlog ≤ ${KEPT_UP.backlogSeconds} s of frames and every clip's verdict arrived. **send delay**: capture → the send carrying the frame.`,
     '',
     `The development broker is not Kafka where it matters here: its Fetch handler returns at most one record batch (one producer send) per partition per fetch, and a fetch that finds no data anywhere is answered after the full max wait (the service asks \`KAFKA_FETCH_MAX_WAIT_MS\`, ${FETCH_MAX_WAIT_MS} ms here) even if frames arrive meanwhile ` +
@@ -492,13 +506,13 @@ function report(options, runs, postgresSource) {
       'the frames per send set the batch size the service gets, and latency here is bounded below by those stalls. It also keeps only the newest 5 MiB of a partition (about 320 of these frames, some 3 s of one camera): a service further behind loses frames (offset out of range, then clips lost on the rebuild), so a run that falls behind collapses here. ' +
       'A real broker hands over everything waiting, answers a waiting fetch as soon as data comes, and retains by time.',
     '',
-    '| cameras | offered frames/s | accepted frames/s | clips/s | frame → verdict p50 | p99 | max | in service p50 / p99 | → published (mean) | backlog (uncommitted) | drain | kept up | send delay p99 |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| cameras | offered frames/s | accepted frames/s | clips/s | frame → verdict p50 | p99 | max | → service p50 / p99 | in service p50 / p99 | → published (mean) | stored → bench p50 / p99 | backlog (uncommitted) | drain | kept up | send delay p99 |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
   ];
   for (const run of runs) {
     lines.push(
       `| ${run.cameras} | ${run.offered} | ${fmt(run.accepted, 0)} | ${fmt(run.clipsPerSecond, 1)} | ${fmt(run.p50Ms, 1)} ms | ${fmt(run.p99Ms, 1)} ms | ${fmt(run.maxMs, 0)} ms | ` +
-        `${fmt(run.serviceP50Ms, 1)} / ${fmt(run.serviceP99Ms, 1)} ms | ${fmt(run.publishedMeanMs, 1)} ms | ${run.backlogFrames} (${run.lagMessages}) | ${fmt(run.drainMs, 0)} ms | ${run.keptUp ? 'yes' : 'no'} | ${fmt(run.sendDelayP99Ms, 1)} ms |`,
+        `${fmt(run.toServiceP50Ms, 0)} / ${fmt(run.toServiceP99Ms, 0)} ms | ${fmt(run.serviceP50Ms, 1)} / ${fmt(run.serviceP99Ms, 1)} ms | ${fmt(run.publishedMeanMs, 1)} ms | ${fmt(run.afterStoreP50Ms, 0)} / ${fmt(run.afterStoreP99Ms, 0)} ms | ${run.backlogFrames} (${run.lagMessages}) | ${fmt(run.drainMs, 0)} ms | ${run.keptUp ? 'yes' : 'no'} | ${fmt(run.sendDelayP99Ms, 1)} ms |`,
     );
   }
   lines.push('', verdict, '', 'Where the CPU went during each measured window, in cores (1.00 = one core busy the whole window):', '');

@@ -25,6 +25,10 @@ export interface KafkaConsumerOptions {
  * or in batches; an offset is committed only after its handler resolved (its effects are durable)
  * and the dead letters it asked for were acknowledged. A handler's transient failure commits what
  * went before and retries the rest.
+ *
+ * Commits go out behind the fetch loop, one request for every partition's latest handled offset:
+ * a broker that answers commits slowly then delays no fetch. A commit that never went out (a crash)
+ * only means redelivery, which every handler already tolerates.
  */
 @Injectable()
 export class KafkaConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -34,6 +38,9 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
   private started?: Promise<void>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stopped = new AbortController();
+  /** Per partition, the next offset to commit that no commit request carried yet. */
+  private readonly toCommit = new Map<string, { topic: string; partition: number; offset: string }>();
+  private committing?: Promise<void>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -95,12 +102,7 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     const handler = this.handlers.get(batch.topic);
     if (handler === undefined) throw new Error(`no handler for topic ${batch.topic}`);
-    let committed: string | undefined;
     let lastDone: string | undefined;
-    const commit = async (offset: string) => {
-      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
-      committed = offset;
-    };
     try {
       for (let start = 0; start < batch.messages.length; start += handler.maxBatchSize) {
         if (this.stopping || !isRunning() || isStale()) break;
@@ -120,10 +122,31 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
     } catch (error) {
       this.metrics.kafkaHandlerFailures.inc({ topic: batch.topic });
       this.logger.pino.error({ err: error, kafka: { topic: batch.topic, partition: batch.partition } }, 'handler failed; the batch will be retried');
-      if (lastDone !== undefined) await commit(lastDone);
+      if (lastDone !== undefined) this.commit(batch.topic, batch.partition, lastDone);
       throw error;
     }
-    if (lastDone !== undefined && lastDone !== committed) await commit(lastDone);
+    if (lastDone !== undefined) this.commit(batch.topic, batch.partition, lastDone);
+  }
+
+  /** Commits up to and including `offset`, with the next commit request. */
+  private commit(topic: string, partition: number, offset: string): void {
+    this.toCommit.set(`${topic}\u0000${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.committing ??= this.sendCommits();
+  }
+
+  /** One request at a time, each carrying every partition's latest offset, until none is left. */
+  private async sendCommits(): Promise<void> {
+    try {
+      // The fetch's other partitions finish their batches in the same turn: one request for all.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.toCommit.size > 0) {
+        const offsets = [...this.toCommit.values()];
+        this.toCommit.clear();
+        await this.consumer?.commitOffsets(offsets).catch((error: unknown) => this.logger.pino.warn({ err: error, offsets }, 'offset commit failed; those messages may be delivered again'));
+      }
+    } finally {
+      this.committing = undefined;
+    }
   }
 
   /** SIGTERM: finish the message in flight, commit what is done, then leave the group. */
@@ -132,7 +155,8 @@ export class KafkaConsumerService implements OnApplicationBootstrap, BeforeAppli
     this.stopped.abort();
     await this.started;
     await Promise.allSettled([...this.inFlight]);
-    // Offsets are committed batch by batch, so a failed goodbye (a broker gone) loses nothing.
+    await this.committing;
+    // Offsets are committed as batches finish, so a failed goodbye (a broker gone) loses nothing.
     await this.consumer?.disconnect().catch((error: unknown) => this.logger.pino.warn({ err: error }, 'kafka consumer did not leave its group cleanly'));
   }
 }
