@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createTestDatabase, TestDatabase } from '@vigil/devstack';
+import { createTestDatabase, jsonApi, TestDatabase } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
 import { createUser, JsonLogger, loadEnv, PasswordHasher } from '@vigil/platform';
 import { Client } from 'pg';
@@ -30,14 +30,7 @@ describe('SPC alarms', () => {
   let baseUrl: string;
   const tokens: Record<string, string> = {};
 
-  const api = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
+  const api = jsonApi(() => baseUrl);
   const get = (path: string) => api('GET', path, tokens.viewer);
   const alarmsIn = async (query: string) => ((await get(`/spc/alarms?${query}`)).body.items as { lineId: string; rule: number; point: { start: string } }[]).map((a) => [a.lineId, a.rule, a.point.start]);
 

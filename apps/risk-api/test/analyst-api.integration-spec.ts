@@ -1,3 +1,4 @@
+import { jsonApi } from '@vigil/devstack';
 import { createUser, PasswordHasher } from '@vigil/platform';
 
 import { RiskHarness } from './risk-harness';
@@ -13,14 +14,7 @@ describe('the analysts’ API', () => {
   let baseUrl: string;
   const tokens: Record<string, string> = {};
 
-  const api = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
+  const api = jsonApi(() => baseUrl);
   const audit = async (action: string) => (await api('GET', `/audit?action=${action}`, tokens.admin)).body.items as { subjectId: string; actor: string }[];
 
   beforeAll(async () => {

@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './read-topic';
+export * from './json-api';
