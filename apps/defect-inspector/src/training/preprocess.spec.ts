@@ -1,5 +1,16 @@
 import { clipInput, downscaleGray, shiftGray } from './preprocess';
 
+/** Seeded bytes (a linear congruential generator). */
+function noise(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let state = seed;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state >>> 24;
+  }
+  return out;
+}
+
 describe(downscaleGray.name, () => {
   it('averages whole blocks exactly', () => {
     const src = Uint8Array.from([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160]); // 4x4
@@ -10,6 +21,16 @@ describe(downscaleGray.name, () => {
     const src = Uint8Array.from([0, 0, 100, 200, 200]); // 5x1
     // cell 0: 0, 0, half of 100 → 50 / 2.5 = 20; cell 1: half of 100, 200, 200 → 450 / 2.5 = 180
     expect(Array.from(downscaleGray(src, 5, 1, 2, 1))).toEqual([20, 180]);
+  });
+
+  it('gives every whole-ratio block its rounded mean (128 × 96 → 64 × 32: blocks of 2 × 3)', () => {
+    const src = noise(128 * 96, 3);
+    const out = downscaleGray(src, 128, 96, 64, 32);
+    for (const [ox, oy] of [[0, 0], [63, 0], [17, 9], [63, 31]]) {
+      let sum = 0;
+      for (let y = oy * 3; y < oy * 3 + 3; y++) for (let x = ox * 2; x < ox * 2 + 2; x++) sum += src[y * 128 + x];
+      expect(out[oy * 64 + ox]).toBe(Math.round(sum / 6));
+    }
   });
 
   it('keeps a flat image flat and refuses upscaling', () => {
@@ -23,6 +44,18 @@ describe(shiftGray.name, () => {
     const src = Uint8Array.from([1, 2, 3, 4, 5, 6]); // 3x2
     expect(Array.from(shiftGray(src, 3, 2, 1, 0))).toEqual([2, 3, 3, 5, 6, 6]);
     expect(Array.from(shiftGray(src, 3, 2, -1, 1))).toEqual([4, 4, 5, 4, 4, 5]);
+  });
+
+  it('matches reading each pixel at its clamped offset, shifts past the border included', () => {
+    const [width, height] = [13, 7];
+    const src = noise(width * height, 5);
+    for (const [dx, dy] of [[3, -2], [-5, 4], [12, 0], [-13, -9], [40, 40], [0, 1]]) {
+      const expected = Array.from({ length: width * height }, (_, i) => {
+        const [x, y] = [i % width, Math.floor(i / width)];
+        return src[Math.min(height - 1, Math.max(0, y + dy)) * width + Math.min(width - 1, Math.max(0, x + dx))];
+      });
+      expect(Array.from(shiftGray(src, width, height, dx, dy))).toEqual(expected);
+    }
   });
 });
 

@@ -13,9 +13,15 @@ export function shiftGray(src: Uint8Array, width: number, height: number, dx: nu
   if (!Number.isInteger(dx) || !Number.isInteger(dy)) throw new RangeError(`shiftGray: dx and dy must be integers, got ${dx} and ${dy}`);
   if (dx === 0 && dy === 0) return src;
   const out = new Uint8Array(width * height);
+  // Per row: the columns whose source lies inside the frame are one contiguous copy; the rest repeat an edge pixel.
+  const x0 = Math.min(width, Math.max(0, -dx));
+  const x1 = Math.max(x0, Math.min(width, width - dx));
   for (let y = 0; y < height; y++) {
-    const sy = Math.min(height - 1, Math.max(0, y + dy));
-    for (let x = 0; x < width; x++) out[y * width + x] = src[sy * width + Math.min(width - 1, Math.max(0, x + dx))];
+    const row = Math.min(height - 1, Math.max(0, y + dy)) * width;
+    const at = y * width;
+    out.fill(src[row], at, at + x0);
+    if (x1 > x0) out.set(src.subarray(row + x0 + dx, row + x1 + dx), at + x0);
+    out.fill(src[row + width - 1], at + x1, at + width);
   }
   return out;
 }
@@ -26,6 +32,7 @@ export function downscaleGray(src: Uint8Array, width: number, height: number, ou
   if (!(Number.isInteger(outWidth) && Number.isInteger(outHeight) && outWidth >= 1 && outHeight >= 1 && outWidth <= width && outHeight <= height)) {
     throw new RangeError(`downscaleGray: output ${outWidth}x${outHeight} must be whole and no larger than ${width}x${height}`);
   }
+  if (width % outWidth === 0 && height % outHeight === 0) return downscaleBlocks(src, width, height, outWidth, outHeight);
   const xs = spans(width, outWidth);
   const ys = spans(height, outHeight);
   const out = new Uint8Array(outWidth * outHeight);
@@ -36,6 +43,27 @@ export function downscaleGray(src: Uint8Array, width: number, height: number, ou
       for (const [sy, wy] of ys[oy]) for (const [sx, wx] of xs[ox]) sum += src[sy * width + sx] * wx * wy;
       out[oy * outWidth + ox] = Math.min(255, Math.round(sum / area));
     }
+  }
+  return out;
+}
+
+/**
+ * downscaleGray for whole ratios: each output is the mean of a block of whole pixels. The same
+ * sum over the same area as the general path, whose overlaps are all exactly 1 here, so the same bytes.
+ */
+function downscaleBlocks(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
+  const fx = width / outWidth;
+  const fy = height / outHeight;
+  const area = fx * fy;
+  const sums = new Uint32Array(outWidth);
+  const out = new Uint8Array(outWidth * outHeight);
+  for (let oy = 0; oy < outHeight; oy++) {
+    sums.fill(0);
+    for (let y = oy * fy; y < (oy + 1) * fy; y++) {
+      const row = y * width;
+      for (let ox = 0, x = row; ox < outWidth; ox++) for (let k = 0; k < fx; k++, x++) sums[ox] += src[x];
+    }
+    for (let ox = 0; ox < outWidth; ox++) out[oy * outWidth + ox] = Math.min(255, Math.round(sums[ox] / area));
   }
   return out;
 }
