@@ -1,6 +1,7 @@
 import { Frame } from '@vigil/contracts';
 
 import { Clip } from '../ingest/clip-assembler';
+import { CameraScene } from '../../simulator/scene';
 import { shiftGray } from '../../training/preprocess';
 import { alignPairs, clipAlignment, FrameShift } from './frame-alignment';
 
@@ -64,6 +65,54 @@ describe('alignPairs', () => {
 
     expect(calls).toEqual([[1024, 16]]);
     expect(shift).toEqual({ dx: 3, dy: -2, confidence: 0.9 });
+  });
+
+  it('measures the whole frame on a halved copy while its shorter side stays >= 64 px, the bands at full size', async () => {
+    const image = texture(128, 128, 6);
+    const calls: [number, number][] = [];
+
+    const [shift] = await alignPairs([{ reference: image, frame: image, width: 128, height: 128 }], async (input) => {
+      calls.push([input.width, input.height]);
+      // Whole frame (−2, 0.5), top band (−3.5, 0), bottom band (−3.5, 2).
+      const [dx, dy] = [[-2, 0.5], [-3.5, 0], [-3.5, 2]][calls.length - 1];
+      return { backend: 'cpu', pairs: 1, width: input.width, height: input.height, dx: Float64Array.of(dx), dy: Float64Array.of(dy), confidence: Float64Array.of(0.8) };
+    });
+
+    expect(calls).toEqual([
+      [64, 64],
+      [128, 21],
+      [128, 21],
+    ]);
+    // The whole frame's estimate in full-size pixels is (−4, 1): the median of x is the bands' −3.5, of y the whole frame's 1.
+    expect(shift).toEqual({ dx: -3.5, dy: 1, confidence: 0.8 });
+  });
+
+  it("chains into clip offsets that match the simulator camera's known shake and belt travel", async () => {
+    const scene = new CameraScene({ seed: 11, camera: 'CAM-01', width: 128, height: 128, fps: 100, frames: 200, defectRate: 0.3, channels: 1 });
+    const frames = Array.from({ length: 200 }, (_, seq) => scene.render(seq));
+    const { speed } = scene.geometry;
+    // Frame k against frame k − 1: the belt moved left by `speed`, the camera's shake changed.
+    const truth = frames.slice(1).map((_, i) => ({ dx: scene.shake(i).dx - scene.shake(i + 1).dx - speed, dy: scene.shake(i).dy - scene.shake(i + 1).dy }));
+
+    const shifts = await alignPairs(frames.slice(1).map((frame, i) => ({ reference: frames[i], frame, width: 128, height: 128 })));
+
+    const errors = shifts.map((shift, i) => Math.hypot(shift.dx - truth[i].dx, shift.dy - truth[i].dy)).sort((a, b) => a - b);
+    expect(errors[errors.length >> 1]).toBeLessThan(0.2);
+    // Every 8-frame clip: its frames' rounded offsets onto the last frame, as clipAlignment chains them.
+    let exact = 0;
+    let offsets = 0;
+    for (let end = 7; end < shifts.length; end++) {
+      const [sum, real] = [{ dx: 0, dy: 0 }, { dx: 0, dy: 0 }];
+      for (let k = end; k > end - 7; k--) {
+        sum.dx -= shifts[k].dx;
+        sum.dy -= shifts[k].dy;
+        real.dx -= truth[k].dx;
+        real.dy -= truth[k].dy;
+        offsets++;
+        if (Math.round(sum.dx) === Math.round(real.dx) && Math.round(sum.dy) === Math.round(real.dy)) exact++;
+      }
+    }
+    expect(exact / offsets).toBeGreaterThan(0.9);
   });
 
   it('outvotes a whole-frame shift pulled by a part moving on its own with the top and bottom bands', async () => {
