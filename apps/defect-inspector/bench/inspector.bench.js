@@ -211,7 +211,8 @@ class Stack {
     const at = performance.now();
     const us = nowUs();
     const [accepted, clipLatency] = await scrape(this.service.url, ['defect_frames_total', 'defect_clip_latency_seconds_sum', 'defect_clip_latency_seconds_count']).then((m) => [m.defect_frames_total, m]);
-    return { at, us, captured: stream.capturedBefore(at), accepted, clipLatency, cpu: threads(), lag: await this.#lag() };
+    const stages = await scrapeStages(this.service.url);
+    return { at, us, captured: stream.capturedBefore(at), accepted, clipLatency, stages, cpu: threads(), lag: await this.#lag() };
   }
 
   /** camera.frames messages not yet committed by the service's group. */
@@ -392,6 +393,36 @@ async function scrape(url, names) {
   return values;
 }
 
+/** The service's `defect_batch_stage_seconds`, per stage: its sum, count and cumulative bucket counts by upper bound (s). */
+async function scrapeStages(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const stages = new Map();
+  const of = (stage) => stages.get(stage) ?? stages.set(stage, { sum: 0, count: 0, buckets: new Map() }).get(stage);
+  for (const line of text.split('\n')) {
+    const match = /^defect_batch_stage_seconds_(bucket|sum|count)\{([^}]*)\} ([0-9.eE+-]+)$/.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[2].matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
+    const entry = of(labels.stage);
+    const value = Number(match[3]);
+    if (match[1] === 'bucket') entry.buckets.set(Number(labels.le), value);
+    else entry[match[1]] = value;
+  }
+  return stages;
+}
+
+/** Per stage in the window: mean ms and the bucket bound (ms) at or under which 99 % of batches fell. */
+function stageFigures(from, to) {
+  const figures = [];
+  for (const [stage, end] of to) {
+    const start = from.get(stage) ?? { sum: 0, count: 0, buckets: new Map() };
+    const count = end.count - start.count;
+    if (count <= 0) continue;
+    const bound = [...end.buckets].sort((a, b) => a[0] - b[0]).find(([le, n]) => n - (start.buckets.get(le) ?? 0) >= 0.99 * count)?.[0] ?? Infinity;
+    figures.push({ stage, batches: count, meanMs: ((end.sum - start.sum) / count) * 1000, p99BoundMs: bound * 1000 });
+  }
+  return figures;
+}
+
 /** The run's figures: rates in the measured window, latency of the clips whose last frame was captured in it. */
 function measure({ cameras, fps, stream, expected, window, drained, listener }) {
   const { from, to } = window;
@@ -447,6 +478,7 @@ function measure({ cameras, fps, stream, expected, window, drained, listener }) 
     complete: drained.complete,
     keptUp: backlog / offered <= KEPT_UP.backlogSeconds && drained.complete,
     cores: { service: cpu('service'), serviceMain: cpu('serviceMain'), broker: cpu('broker'), bench: cpu('bench') },
+    stageTimes: stageFigures(from.stages, to.stages),
     windowUs: [from.us, to.us],
   };
 }
@@ -515,7 +547,23 @@ function report(options, runs, postgresSource) {
         `${fmt(run.toServiceP50Ms, 0)} / ${fmt(run.toServiceP99Ms, 0)} ms | ${fmt(run.serviceP50Ms, 1)} / ${fmt(run.serviceP99Ms, 1)} ms | ${fmt(run.publishedMeanMs, 1)} ms | ${fmt(run.afterStoreP50Ms, 0)} / ${fmt(run.afterStoreP99Ms, 0)} ms | ${run.backlogFrames} (${run.lagMessages}) | ${fmt(run.drainMs, 0)} ms | ${run.keptUp ? 'yes' : 'no'} | ${fmt(run.sendDelayP99Ms, 1)} ms |`,
     );
   }
-  lines.push('', verdict, '', 'Where the CPU went during each measured window, in cores (1.00 = one core busy the whole window):', '');
+  lines.push('', verdict, '', "Where a batch's time went in the service during each measured window (`defect_batch_stage_seconds`; each stage from the end of the one before; mean / the bucket bound 99 % of batches stayed within):", '');
+  const stageNames = ['align', 'score', 'store_wait', 'store', 'publish'];
+  lines.push(`| stage | ${runs.map((run) => `${run.cameras} cam`).join(' | ')} |`, `| --- | ${runs.map(() => '---:').join(' | ')} |`);
+  for (const stage of stageNames) {
+    const cellOf = (run) => {
+      const figure = run.stageTimes.find((f) => f.stage === stage);
+      return figure === undefined ? 'n/a' : `${fmt(figure.meanMs, 1)} / ≤ ${fmt(figure.p99BoundMs, 0)} ms`;
+    };
+    lines.push(`| ${stage} | ${runs.map(cellOf).join(' | ')} |`);
+  }
+  lines.push(
+    '',
+    '**align**: launch → aligned, after the partition\'s previous batch aligned; **score**: shrink the clips, wait for a model run (up to 5 ms for company), verdicts; **store_wait**: for the partition\'s previous batch to be stored; **store**: the batch\'s transaction; **publish**: the outbox sending its verdicts.',
+    '',
+    'Where the CPU went during each measured window, in cores (1.00 = one core busy the whole window):',
+    '',
+  );
   const names = [...new Set(runs.flatMap((run) => (run.stages ?? []).map(([name]) => name)))];
   lines.push(`| | ${runs.map((run) => `${run.cameras} cam`).join(' | ')} |`, `| --- | ${runs.map(() => '---:').join(' | ')} |`);
   const cell = (run, name) => fmt((run.stages ?? []).find(([n]) => n === name)?.[1] ?? 0, 2);

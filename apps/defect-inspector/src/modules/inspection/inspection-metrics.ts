@@ -13,6 +13,7 @@ export class InspectionMetrics {
   readonly clips: Counter<'verdict'>;
   readonly unservable: Counter<'camera'>;
   readonly clipLatency: Histogram;
+  readonly batchStage: Histogram<'stage'>;
   readonly alignmentConfidence: Gauge<'camera'>;
   readonly fps: Gauge<'camera'>;
   readonly rebuilds: Counter;
@@ -32,6 +33,13 @@ export class InspectionMetrics {
       name: 'defect_clip_latency_seconds',
       help: "From a clip's last frame reaching the service to its verdict stored and published",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.batchStage = new Histogram({
+      name: 'defect_batch_stage_seconds',
+      help: "Where a batch's time goes after its frames are read: align (after the partition's previous batch), score (shrink, wait for a model run, verdicts), store_wait (for the previous batch's store), store, publish",
+      labelNames: ['stage'],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1],
       registers,
     });
     this.alignmentConfidence = new Gauge({ name: 'defect_alignment_confidence', help: "The latest frame's alignment confidence (0..1)", labelNames: ['camera'], registers });

@@ -287,11 +287,32 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   /** Aligns after the previous batch aligned, scores, and stores after the previous batch stored. */
   #launch(partition: number, state: PartitionState, work: BatchWork, lease: SlotLease<InspectorModel>): void {
     const champion = lease.champion as InspectorModel;
-    const aligned = state.tail.aligned.then(() => this.#align(work.pairs, state));
-    const records = aligned.then(() => this.#inspect(work.clips, champion));
-    const stored = Promise.all([records, state.tail.stored]).then(([done]) => this.#store(done, work.cursor, work.counts, work.health));
+    // Each stage's time runs from the end of the one before: together they are the batch's time in flight.
+    let at = performance.now();
+    const lap = (stage: string) => {
+      const now = performance.now();
+      this.metrics.batchStage.observe({ stage }, (now - at) / 1000);
+      at = now;
+    };
+    const aligned = state.tail.aligned.then(() => this.#align(work.pairs, state)).then(() => lap('align'));
+    const records = aligned.then(async () => {
+      const done = await this.#inspect(work.clips, champion);
+      lap('score');
+      return done;
+    });
+    const previousStored = state.tail.stored;
+    const stored = records.then(async (done) => {
+      await previousStored;
+      lap('store_wait');
+      const fresh = await this.#store(done, work.cursor, work.counts, work.health);
+      lap('store');
+      return fresh;
+    });
     // The outbox publishes in the order batches were stored; the next batch need not wait for it.
-    const published = stored.then((fresh) => this.#publish(fresh));
+    const published = stored.then(async (fresh) => {
+      await this.#publish(fresh);
+      lap('publish');
+    });
     state.tail = { aligned, stored };
     const settled = published.then(
       () => void this.#failures.delete(partition),
