@@ -43,7 +43,7 @@ const BAND_SHARE = 1 / 6;
  * decides which band wins, and on simulator frames the chained clip offsets came out as exact as
  * with a full-size whole frame (spec below; 95.8 vs 95.9 % of 8-frame clip offsets at 128 × 128).
  */
-export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignFrames): Promise<FrameShift[]> {
+export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignOnOneThread): Promise<FrameShift[]> {
   const banded = pairs.filter((pair) => pair.height >= 3 * MIN_ALIGN_SIDE);
   const bandRows = (height: number) => Math.max(MIN_ALIGN_SIDE, Math.round(height * BAND_SHARE));
   const band = (pair: AlignPair, top: boolean): AlignPair => {
@@ -64,6 +64,15 @@ export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = a
     k++;
     return { dx: median(estimates.map((e) => e.dx)), dy: median(estimates.map((e) => e.dy)), confidence: median(estimates.map((e) => e.confidence)) };
   });
+}
+
+/**
+ * alignFrames on one CPU thread a call: the three regions' calls already run side by side on the
+ * addon's worker pool, and every partition's batch makes its own, so more threads a call would only
+ * start threads (one per call) to fight over the same cores. CUDA ignores the setting.
+ */
+function alignOnOneThread(input: AlignFramesInput): Promise<AlignFramesResult> {
+  return alignFrames(input, { threads: 1 });
 }
 
 function median(values: number[]): number {
