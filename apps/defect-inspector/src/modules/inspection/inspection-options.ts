@@ -26,7 +26,7 @@ export const DEFAULT_INSPECTION_OPTIONS: Readonly<InspectionOptions> = {
   clipStride: 8,
   maxMissing: 0,
   maxBatchSize: 32,
-  maxWaitMs: 5,
+  maxWaitMs: 2,
   pipelineDepth: 8,
   healthSnapshotMs: 10_000,
 };
