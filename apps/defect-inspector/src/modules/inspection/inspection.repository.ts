@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InspectionResultMessage } from '@vigil/contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import type { CameraHealthSnapshot, CountBucket } from '../ingest/camera-health';
 
@@ -74,14 +74,35 @@ export class InspectionRepository {
   /**
    * Stores a batch; returns, per record (in order), the inspection's id and whether this call
    * inserted it (false: a replay of a clip stored before, with whether that one was published).
-   * Two statements in one transaction (the batch is stored on the pipeline's latency path, where
-   * every round trip counts): the partition's cursor, camera counts and health, then the inspections
-   * with their images.
+   * One statement, atomic on its own (the batch is stored on the pipeline's latency path, where every
+   * round trip counts): the partition's cursor, its cameras' resume seqs, camera counts and health,
+   * the inspections and their images. The cursor moves only if it is counted to `counts.from` (or is
+   * new); otherwise another consumer stored the partition meanwhile, nothing is written and the batch
+   * is refused. The cursor row's lock, taken first, orders consumers of one partition.
    */
   async saveBatch(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<{ id: string; inserted: boolean; published: boolean }[]> {
-    return this.db.transaction(async (manager) => {
-      await saveCursorAndCounts(manager, cursor, counts, health);
-      return insertInspections(manager, records);
+    const rows = (await this.db.query(SAVE_BATCH, saveBatchParameters(records, cursor, counts, health))) as { moved: boolean; id: string | null; camera_id: string; seq_end: string }[];
+    if (!rows[0].moved) {
+      const [stored] = (await this.db.query(`SELECT "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [cursor.partition])) as { counted_to: string | null }[];
+      throw new Error(`camera.frames partition ${cursor.partition} is counted to offset ${stored?.counted_to ?? 0}, not ${counts.from}: another consumer stored it meanwhile`);
+    }
+    const fresh = new Map(rows.filter((row) => row.id !== null).map((row) => [clipRow(row.camera_id, row.seq_end), String(row.id)]));
+    const replayed = records.map((record) => record.message).filter((m) => !fresh.has(clipRow(m.cameraId, m.seqEnd)));
+    const stored = new Map<string, { id: string; published: boolean }>();
+    if (replayed.length > 0) {
+      const found = (await this.db.query(
+        `SELECT i."id", i."camera_id", i."seq_end", i."published_at" IS NOT NULL AS "published"
+           FROM "defect"."inspection" i JOIN unnest($1::text[], $2::bigint[]) AS r("camera_id", "seq_end") USING ("camera_id", "seq_end")`,
+        [replayed.map((m) => m.cameraId), replayed.map((m) => m.seqEnd)],
+      )) as { id: string; camera_id: string; seq_end: string; published: boolean }[];
+      for (const row of found) stored.set(clipRow(row.camera_id, row.seq_end), { id: String(row.id), published: row.published });
+    }
+    return records.map(({ message: m }) => {
+      const id = fresh.get(clipRow(m.cameraId, m.seqEnd));
+      if (id !== undefined) return { id, inserted: true, published: false };
+      const existing = stored.get(clipRow(m.cameraId, m.seqEnd));
+      if (existing === undefined) throw new Error(`inspection ${m.cameraId}/${m.seqEnd} was neither inserted nor found`);
+      return { id: existing.id, inserted: false, published: existing.published };
     });
   }
 
@@ -115,115 +136,81 @@ export class InspectionRepository {
   }
 }
 
-/**
- * Inserts the batch's inspections (a clip stored before is left as it is) and the images of those
- * inserted, in one statement; then looks up the ones that were there already.
- */
-async function insertInspections(manager: EntityManager, records: InspectionRecord[]): Promise<{ id: string; inserted: boolean; published: boolean }[]> {
-  if (records.length === 0) return [];
-  const messages = records.map((record) => record.message);
-  const column = <T>(pick: (message: InspectionResultMessage, record: InspectionRecord) => T) => records.map((record) => pick(record.message, record));
-  const withImages = records.filter((record) => record.images !== null);
-  const image = <T>(pick: (images: NonNullable<InspectionRecord['images']>, message: InspectionResultMessage) => T) => withImages.map((record) => pick(record.images as NonNullable<InspectionRecord['images']>, record.message));
-  const inserted = (await manager.query(
-    `WITH "input" AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::text[],
-                            $12::text[], $13::int[], $14::int[], $15::int[], $16::int[], $17::int[], $18::real[], $19::real[], $20::real[], $21::int[], $22::real[]) WITH ORDINALITY
-         AS i("camera_id", "line_id", "seq_start", "seq_end", "ts_start_us", "ts_us", "verdict", "defect_class", "score", "threshold", "class_scores",
-              "model_name", "model_version", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "align_dx", "align_dy", "align_confidence", "missing_frames", "latency_ms", "n")
-     ), "inserted" AS (
-       INSERT INTO "defect"."inspection" ("camera_id", "line_id", "seq_start", "seq_end", "ts_start", "ts", "verdict", "defect_class", "score", "threshold",
-         "class_scores", "model_name", "model_version", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "align_dx", "align_dy", "align_confidence", "missing_frames", "latency_ms")
-       SELECT "camera_id", "line_id", "seq_start", "seq_end", 'epoch'::timestamptz + "ts_start_us" * interval '1 microsecond', 'epoch'::timestamptz + "ts_us" * interval '1 microsecond',
-              "verdict", "defect_class", "score", "threshold", "class_scores"::jsonb, "model_name", "model_version", "bbox_x", "bbox_y", "bbox_w", "bbox_h",
-              "align_dx", "align_dy", "align_confidence", "missing_frames", "latency_ms"
-         FROM "input" ORDER BY "n"
-       ON CONFLICT ("camera_id", "seq_end") DO NOTHING
-       RETURNING "id", "camera_id", "seq_end"
-     ), "images" AS (
-       INSERT INTO "defect"."inspection_image" ("inspection_id", "frame_png", "crop_png", "crop_x", "crop_y", "crop_w", "crop_h", "heatmap_png")
-       SELECT ins."id", im."frame_png", im."crop_png", im."crop_x", im."crop_y", im."crop_w", im."crop_h", im."heatmap_png"
-         FROM "inserted" ins
-         JOIN unnest($23::text[], $24::bigint[], $25::bytea[], $26::bytea[], $27::int[], $28::int[], $29::int[], $30::int[], $31::bytea[])
-           AS im("camera_id", "seq_end", "frame_png", "crop_png", "crop_x", "crop_y", "crop_w", "crop_h", "heatmap_png") USING ("camera_id", "seq_end")
-     )
-     SELECT "id", "camera_id", "seq_end" FROM "inserted"`,
-    [
-      column((m) => m.cameraId), column((m) => m.lineId), column((m) => m.seqStart), column((m) => m.seqEnd), column((m) => m.tsStart), column((m) => m.tsEnd),
-      column((m) => m.verdict), column((m) => m.defectClass), column((m) => m.score), column((m) => m.threshold), column((_, r) => JSON.stringify(r.classScores)),
-      column((m) => m.modelName), column((m) => Number(m.modelVersion)), column((m) => m.bbox?.x ?? null), column((m) => m.bbox?.y ?? null), column((m) => m.bbox?.w ?? null),
-      column((m) => m.bbox?.h ?? null), column((_, r) => r.alignDx), column((_, r) => r.alignDy), column((m) => m.alignmentConfidence), column((m) => m.missingFrames), column((m) => m.latencyMs),
-      image((_, m) => m.cameraId), image((_, m) => m.seqEnd), image((i) => i.framePng), image((i) => i.cropPng), image((i) => i.crop.x), image((i) => i.crop.y), image((i) => i.crop.w), image((i) => i.crop.h),
-      image((i) => i.heatmapPng),
-    ],
-  )) as { id: string; camera_id: string; seq_end: string }[];
-  const key = (cameraId: string, seqEnd: number | string) => `${cameraId}\u0000${seqEnd}`;
-  const fresh = new Map(inserted.map((row) => [key(row.camera_id, row.seq_end), String(row.id)]));
-  const stored = new Map<string, { id: string; published: boolean }>();
-  const replayed = messages.filter((m) => !fresh.has(key(m.cameraId, m.seqEnd)));
-  if (replayed.length > 0) {
-    const rows = (await manager.query(
-      `SELECT i."id", i."camera_id", i."seq_end", i."published_at" IS NOT NULL AS "published"
-         FROM "defect"."inspection" i JOIN unnest($1::text[], $2::bigint[]) AS r("camera_id", "seq_end") USING ("camera_id", "seq_end")`,
-      [replayed.map((m) => m.cameraId), replayed.map((m) => m.seqEnd)],
-    )) as { id: string; camera_id: string; seq_end: string; published: boolean }[];
-    for (const row of rows) stored.set(key(row.camera_id, row.seq_end), { id: String(row.id), published: row.published });
-  }
-  return messages.map((m) => {
-    const id = fresh.get(key(m.cameraId, m.seqEnd));
-    if (id !== undefined) return { id, inserted: true, published: false };
-    const existing = stored.get(key(m.cameraId, m.seqEnd));
-    if (existing === undefined) throw new Error(`inspection ${m.cameraId}/${m.seqEnd} was neither inserted nor found`);
-    return { id: existing.id, inserted: false, published: existing.published };
-  });
+/** A clip's row key: camera and last seq. */
+function clipRow(cameraId: string, seqEnd: number | string): string {
+  return `${cameraId}\u0000${seqEnd}`;
 }
 
 /**
- * Moves the partition's cursor, its cameras' resume seqs, the camera counts and health in one
- * statement. The cursor moves only if it is counted to `counts.from` (or is new): otherwise another
- * consumer stored the partition meanwhile, nothing else is written, and the batch is refused. The
- * cursor row's lock, taken first, orders consumers of one partition.
+ * saveBatch's statement. Every write but the cursor's waits for the cursor's RETURNING row (so it is
+ * skipped when the cursor did not move); the last SELECT gives one row even when nothing was inserted.
  */
-async function saveCursorAndCounts(manager: EntityManager, cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<void> {
+const SAVE_BATCH = `
+  WITH "cursor" AS (
+    INSERT INTO "defect"."frame_cursor" ("partition", "resume_offset", "counted_to") VALUES ($1, $2, $3)
+    ON CONFLICT ("partition") DO UPDATE SET "resume_offset" = EXCLUDED."resume_offset", "counted_to" = EXCLUDED."counted_to", "updated_at" = now()
+      WHERE COALESCE("frame_cursor"."counted_to", 0) = $4
+    RETURNING 1
+  ), "cameras" AS (
+    INSERT INTO "defect"."camera_cursor" ("camera_id", "partition", "resume_seq")
+    SELECT c."camera_id", $1, c."resume_seq" FROM unnest($5::text[], $6::bigint[]) AS c("camera_id", "resume_seq") WHERE EXISTS (SELECT 1 FROM "cursor")
+    ON CONFLICT ("camera_id") DO UPDATE SET "partition" = EXCLUDED."partition", "resume_seq" = EXCLUDED."resume_seq", "updated_at" = now()
+  ), "counts" AS (
+    INSERT INTO "defect"."camera_count" ("camera_id", "line_id", "bucket_start", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
+    SELECT b."camera_id", b."line_id", 'epoch'::timestamptz + b."start_ms" * interval '1 millisecond', b."received", b."rejected", b."dropped", b."gaps", b."duplicates", b."late", b."resyncs"
+      FROM unnest($7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
+        AS b("camera_id", "line_id", "start_ms", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
+     WHERE EXISTS (SELECT 1 FROM "cursor")
+    ON CONFLICT ("camera_id", "bucket_start") DO UPDATE SET
+      "line_id" = COALESCE(EXCLUDED."line_id", "camera_count"."line_id"),
+      "received" = "camera_count"."received" + EXCLUDED."received", "rejected" = "camera_count"."rejected" + EXCLUDED."rejected",
+      "dropped" = "camera_count"."dropped" + EXCLUDED."dropped", "gaps" = "camera_count"."gaps" + EXCLUDED."gaps",
+      "duplicates" = "camera_count"."duplicates" + EXCLUDED."duplicates", "late" = "camera_count"."late" + EXCLUDED."late",
+      "resyncs" = "camera_count"."resyncs" + EXCLUDED."resyncs", "updated_at" = now()
+  ), "health" AS (
+    INSERT INTO "defect"."camera_health" ("camera_id", "line_id", "fps", "latency_p50_ms", "latency_p99_ms", "alignment_confidence")
+    SELECT * FROM unnest($17::text[], $18::text[], $19::real[], $20::real[], $21::real[], $22::real[]) WHERE EXISTS (SELECT 1 FROM "cursor")
+  ), "input" AS (
+    SELECT * FROM unnest($23::text[], $24::text[], $25::bigint[], $26::bigint[], $27::bigint[], $28::bigint[], $29::text[], $30::text[], $31::float8[], $32::float8[], $33::text[],
+                         $34::text[], $35::int[], $36::int[], $37::int[], $38::int[], $39::int[], $40::real[], $41::real[], $42::real[], $43::int[], $44::real[]) WITH ORDINALITY
+      AS i("camera_id", "line_id", "seq_start", "seq_end", "ts_start_us", "ts_us", "verdict", "defect_class", "score", "threshold", "class_scores",
+           "model_name", "model_version", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "align_dx", "align_dy", "align_confidence", "missing_frames", "latency_ms", "n")
+  ), "inserted" AS (
+    INSERT INTO "defect"."inspection" ("camera_id", "line_id", "seq_start", "seq_end", "ts_start", "ts", "verdict", "defect_class", "score", "threshold",
+      "class_scores", "model_name", "model_version", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "align_dx", "align_dy", "align_confidence", "missing_frames", "latency_ms")
+    SELECT "camera_id", "line_id", "seq_start", "seq_end", 'epoch'::timestamptz + "ts_start_us" * interval '1 microsecond', 'epoch'::timestamptz + "ts_us" * interval '1 microsecond',
+           "verdict", "defect_class", "score", "threshold", "class_scores"::jsonb, "model_name", "model_version", "bbox_x", "bbox_y", "bbox_w", "bbox_h",
+           "align_dx", "align_dy", "align_confidence", "missing_frames", "latency_ms"
+      FROM "input" WHERE EXISTS (SELECT 1 FROM "cursor") ORDER BY "n"
+    ON CONFLICT ("camera_id", "seq_end") DO NOTHING
+    RETURNING "id", "camera_id", "seq_end"
+  ), "images" AS (
+    INSERT INTO "defect"."inspection_image" ("inspection_id", "frame_png", "crop_png", "crop_x", "crop_y", "crop_w", "crop_h", "heatmap_png")
+    SELECT ins."id", im."frame_png", im."crop_png", im."crop_x", im."crop_y", im."crop_w", im."crop_h", im."heatmap_png"
+      FROM "inserted" ins
+      JOIN unnest($45::text[], $46::bigint[], $47::bytea[], $48::bytea[], $49::int[], $50::int[], $51::int[], $52::int[], $53::bytea[])
+        AS im("camera_id", "seq_end", "frame_png", "crop_png", "crop_x", "crop_y", "crop_w", "crop_h", "heatmap_png") USING ("camera_id", "seq_end")
+  )
+  SELECT EXISTS (SELECT 1 FROM "cursor") AS "moved", ins."id", ins."camera_id", ins."seq_end" FROM (SELECT 1) AS "one" LEFT JOIN "inserted" ins ON true`;
+
+/** SAVE_BATCH's parameters: the cursor, its cameras, the count buckets, health rows, then the inspections and their images as columns. */
+function saveBatchParameters(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): unknown[] {
   const bucket = <K extends keyof CountBucket>(key: K) => counts.buckets.map((b) => b[key]);
   const row = <K extends keyof HealthRow>(key: K) => health.map((h) => h[key]);
-  const [{ moved }] = (await manager.query(
-    `WITH "cursor" AS (
-       INSERT INTO "defect"."frame_cursor" ("partition", "resume_offset", "counted_to") VALUES ($1, $2, $3)
-       ON CONFLICT ("partition") DO UPDATE SET "resume_offset" = EXCLUDED."resume_offset", "counted_to" = EXCLUDED."counted_to", "updated_at" = now()
-         WHERE COALESCE("frame_cursor"."counted_to", 0) = $4
-       RETURNING 1
-     ), "cameras" AS (
-       INSERT INTO "defect"."camera_cursor" ("camera_id", "partition", "resume_seq")
-       SELECT c."camera_id", $1, c."resume_seq" FROM unnest($5::text[], $6::bigint[]) AS c("camera_id", "resume_seq") WHERE EXISTS (SELECT 1 FROM "cursor")
-       ON CONFLICT ("camera_id") DO UPDATE SET "partition" = EXCLUDED."partition", "resume_seq" = EXCLUDED."resume_seq", "updated_at" = now()
-     ), "counts" AS (
-       INSERT INTO "defect"."camera_count" ("camera_id", "line_id", "bucket_start", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
-       SELECT b."camera_id", b."line_id", 'epoch'::timestamptz + b."start_ms" * interval '1 millisecond', b."received", b."rejected", b."dropped", b."gaps", b."duplicates", b."late", b."resyncs"
-         FROM unnest($7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
-           AS b("camera_id", "line_id", "start_ms", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
-        WHERE EXISTS (SELECT 1 FROM "cursor")
-       ON CONFLICT ("camera_id", "bucket_start") DO UPDATE SET
-         "line_id" = COALESCE(EXCLUDED."line_id", "camera_count"."line_id"),
-         "received" = "camera_count"."received" + EXCLUDED."received", "rejected" = "camera_count"."rejected" + EXCLUDED."rejected",
-         "dropped" = "camera_count"."dropped" + EXCLUDED."dropped", "gaps" = "camera_count"."gaps" + EXCLUDED."gaps",
-         "duplicates" = "camera_count"."duplicates" + EXCLUDED."duplicates", "late" = "camera_count"."late" + EXCLUDED."late",
-         "resyncs" = "camera_count"."resyncs" + EXCLUDED."resyncs", "updated_at" = now()
-     ), "health" AS (
-       INSERT INTO "defect"."camera_health" ("camera_id", "line_id", "fps", "latency_p50_ms", "latency_p99_ms", "alignment_confidence")
-       SELECT * FROM unnest($17::text[], $18::text[], $19::real[], $20::real[], $21::real[], $22::real[]) WHERE EXISTS (SELECT 1 FROM "cursor")
-     )
-     SELECT EXISTS (SELECT 1 FROM "cursor") AS "moved"`,
-    [
-      cursor.partition, cursor.resumeOffset, cursor.countedTo, counts.from, cursor.cameras.map((c) => c.cameraId), cursor.cameras.map((c) => c.resumeSeq),
-      bucket('cameraId'), bucket('lineId'), bucket('bucketStart'), bucket('received'), bucket('rejected'), bucket('dropped'), bucket('gaps'), bucket('duplicates'), bucket('late'), bucket('resyncs'),
-      row('cameraId'), row('lineId'), row('fps'), row('latencyP50Ms'), row('latencyP99Ms'), row('alignmentConfidence'),
-    ],
-  )) as { moved: boolean }[];
-  if (!moved) {
-    const [stored] = (await manager.query(`SELECT "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [cursor.partition])) as { counted_to: string | null }[];
-    throw new Error(`camera.frames partition ${cursor.partition} is counted to offset ${stored?.counted_to ?? 0}, not ${counts.from}: another consumer stored it meanwhile`);
-  }
+  const column = <T>(pick: (message: InspectionResultMessage, record: InspectionRecord) => T) => records.map((record) => pick(record.message, record));
+  const withImages = records.filter((record) => record.images !== null);
+  const image = <T>(pick: (images: InspectionImages, message: InspectionResultMessage) => T) => withImages.map((record) => pick(record.images as InspectionImages, record.message));
+  return [
+    cursor.partition, cursor.resumeOffset, cursor.countedTo, counts.from, cursor.cameras.map((c) => c.cameraId), cursor.cameras.map((c) => c.resumeSeq),
+    bucket('cameraId'), bucket('lineId'), bucket('bucketStart'), bucket('received'), bucket('rejected'), bucket('dropped'), bucket('gaps'), bucket('duplicates'), bucket('late'), bucket('resyncs'),
+    row('cameraId'), row('lineId'), row('fps'), row('latencyP50Ms'), row('latencyP99Ms'), row('alignmentConfidence'),
+    column((m) => m.cameraId), column((m) => m.lineId), column((m) => m.seqStart), column((m) => m.seqEnd), column((m) => m.tsStart), column((m) => m.tsEnd),
+    column((m) => m.verdict), column((m) => m.defectClass), column((m) => m.score), column((m) => m.threshold), column((_, r) => JSON.stringify(r.classScores)),
+    column((m) => m.modelName), column((m) => Number(m.modelVersion)), column((m) => m.bbox?.x ?? null), column((m) => m.bbox?.y ?? null), column((m) => m.bbox?.w ?? null),
+    column((m) => m.bbox?.h ?? null), column((_, r) => r.alignDx), column((_, r) => r.alignDy), column((m) => m.alignmentConfidence), column((m) => m.missingFrames), column((m) => m.latencyMs),
+    image((_, m) => m.cameraId), image((_, m) => m.seqEnd), image((i) => i.framePng), image((i) => i.cropPng), image((i) => i.crop.x), image((i) => i.crop.y), image((i) => i.crop.w), image((i) => i.crop.h),
+    image((i) => i.heatmapPng),
+  ];
 }
 
 interface StoredRow {
