@@ -423,6 +423,18 @@ function stageFigures(from, to) {
   return figures;
 }
 
+/** The niceness the bench's own threads run at once the broker and the service are started (they keep 0). */
+const BENCH_NICE = 10;
+
+/**
+ * Lowers the priority of every thread of this process: the bench stands in for camera gateways on
+ * other machines, so where it shares the cores it should not be served first. Its delays still count:
+ * latency runs from each frame's capture time, not its send, and ends when this process receives the verdict.
+ */
+function yieldCores() {
+  for (const thread of fs.readdirSync('/proc/self/task')) os.setPriority(Number(thread), BENCH_NICE);
+}
+
 /** The run's figures: rates in the measured window, latency of the clips whose last frame was captured in it. */
 function measure({ cameras, fps, stream, expected, window, drained, listener }) {
   const { from, to } = window;
@@ -520,7 +532,7 @@ function report(options, runs, postgresSource) {
   const lines = [
     `defect-inspector from dist as a child process (\`node --cpu-prof apps/defect-inspector/dist/main.js\`, LOG_LEVEL warn), ` +
       `the development broker (1 broker, librdkafka 2.0 mock cluster) and Postgres (${postgresSource} server, a fresh migrated database, the shipped models seeded) on this machine, ` +
-      `with the bench's producer and verdict consumer beside them: everything shares the same cores. ` +
+      `with the bench's producer and verdict consumer beside them: everything shares the same cores, the bench's threads at nice ${BENCH_NICE} (it stands in for camera gateways on other machines; its send and receive delays still count). ` +
       `The service reads a partition's next frames while its earlier batches are aligned, scored and stored (at most 8 batches in flight per partition). ` +
       `Frames: ${FRAME.format} ${FRAME.width}×${FRAME.height} from the camera simulator (seed 7, no transport faults), pre-rendered, ` +
       `streamed at ${options.fps} fps per camera in real time, ${options.framesPerSend} frame(s) per camera in each send (one send at a time, all cameras together); ` +
@@ -621,6 +633,7 @@ runCli({
       console.log(`rendering ${Math.max(...options.cameras)} cameras × ${Math.round((options.warmup + options.seconds) * options.fps)} frames`);
       const frames = render(Math.max(...options.cameras), options.fps, options.warmup + options.seconds);
       await stack.startService();
+      yieldCores();
       await stack.prime(frames[0], options.fps);
 
       const runs = [];
