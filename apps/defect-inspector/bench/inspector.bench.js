@@ -571,7 +571,7 @@ function report(options, runs, postgresSource) {
   }
   lines.push(
     '',
-    '**align**: launch → aligned, after the partition\'s previous batch aligned; **score**: shrink the clips, wait for a model run (up to 2 ms for company), verdicts; **store_wait**: for the partition\'s previous batch to be stored; **store**: the batch\'s transaction; **publish**: the outbox sending its verdicts.',
+    '**align**: launch → aligned, after the partition\'s previous batch aligned; **score**: shrink the clips, wait for a model run, verdicts; **store_wait**: for the partition\'s previous batch to be stored; **store**: the batch\'s transaction; **publish**: the outbox sending its verdicts.',
     '',
     'Where the CPU went during each measured window, in cores (1.00 = one core busy the whole window):',
     '',

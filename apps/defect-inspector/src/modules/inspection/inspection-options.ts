@@ -10,7 +10,10 @@ export interface InspectionOptions {
   maxMissing: number;
   /** Clips per model run, across cameras and partitions. */
   maxBatchSize: number;
-  /** How long a clip waits for company before its batch runs. */
+  /**
+   * How long a clip waits for company before its batch runs. 0: it runs at once if no run is in
+   * flight, and the clips that come meanwhile go together in the next run (batches grow with load).
+   */
   maxWaitMs: number;
   /** Batches of a partition whose verdicts may be in flight (not stored) while the next are read. */
   pipelineDepth: number;
@@ -26,7 +29,7 @@ export const DEFAULT_INSPECTION_OPTIONS: Readonly<InspectionOptions> = {
   clipStride: 8,
   maxMissing: 0,
   maxBatchSize: 32,
-  maxWaitMs: 2,
+  maxWaitMs: 0,
   pipelineDepth: 8,
   healthSnapshotMs: 10_000,
 };
