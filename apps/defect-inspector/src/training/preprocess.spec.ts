@@ -70,4 +70,16 @@ describe(clipInput.name, () => {
     expect(Array.from(clip.subarray(0, 16))).toEqual(Array.from(clip.subarray(16)));
     expect(() => clipInput([first], [], 4, 4, 4, 4)).toThrow(/0 offsets for 1 frames/);
   });
+
+  it('gives each frame the bytes of shifting it, then shrinking it, at whole and fractional ratios', () => {
+    const offsets: [number, number][] = [[5, -3], [-40, 2], [0, 0], [200, -200]];
+    for (const [width, height, outWidth, outHeight] of [[128, 96, 64, 32], [40, 30, 16, 16]]) {
+      const frames = offsets.map((_, t) => noise(width * height, 11 + t));
+      const clip = clipInput(frames, offsets, width, height, outWidth, outHeight);
+      frames.forEach((frame, t) => {
+        const expected = downscaleGray(shiftGray(frame, width, height, ...offsets[t]), width, height, outWidth, outHeight);
+        expect(Array.from(clip.subarray(t * outWidth * outHeight, (t + 1) * outWidth * outHeight))).toEqual(Array.from(expected));
+      });
+    }
+  });
 });

@@ -89,6 +89,34 @@ export function clipInput(frames: readonly Uint8Array[], offsets: readonly (read
   if (offsets.length !== frames.length) throw new RangeError(`clipInput: ${offsets.length} offsets for ${frames.length} frames`);
   const size = outWidth * outHeight;
   const out = new Uint8Array(frames.length * size);
-  frames.forEach((frame, t) => out.set(downscaleGray(shiftGray(frame, width, height, offsets[t][0], offsets[t][1]), width, height, outWidth, outHeight), t * size));
+  const whole = width % outWidth === 0 && height % outHeight === 0;
+  frames.forEach((frame, t) => {
+    const [dx, dy] = offsets[t];
+    if (whole) shiftedBlocks(frame, width, height, dx, dy, outWidth, outHeight, out.subarray(t * size, (t + 1) * size));
+    else out.set(downscaleGray(shiftGray(frame, width, height, dx, dy), width, height, outWidth, outHeight), t * size);
+  });
   return out;
+}
+
+/**
+ * downscaleBlocks(shiftGray(src, dx, dy)) into `out` without the shifted copy: every block sums the
+ * same clamped source pixels, so the bytes are the same.
+ */
+function shiftedBlocks(src: Uint8Array, width: number, height: number, dx: number, dy: number, outWidth: number, outHeight: number, out: Uint8Array): void {
+  if (src.length !== width * height) throw new RangeError(`clipInput: a frame holds ${src.length} bytes for ${width}x${height}`);
+  if (!Number.isInteger(dx) || !Number.isInteger(dy)) throw new RangeError(`clipInput: offsets must be integers, got ${dx} and ${dy}`);
+  const fx = width / outWidth;
+  const fy = height / outHeight;
+  const area = fx * fy;
+  const columns = new Int32Array(width);
+  for (let x = 0; x < width; x++) columns[x] = Math.min(width - 1, Math.max(0, x + dx));
+  const sums = new Uint32Array(outWidth);
+  for (let oy = 0; oy < outHeight; oy++) {
+    sums.fill(0);
+    for (let y = oy * fy; y < (oy + 1) * fy; y++) {
+      const row = Math.min(height - 1, Math.max(0, y + dy)) * width;
+      for (let ox = 0, x = 0; ox < outWidth; ox++) for (let k = 0; k < fx; k++, x++) sums[ox] += src[row + columns[x]];
+    }
+    for (let ox = 0; ox < outWidth; ox++) out[oy * outWidth + ox] = Math.min(255, Math.round(sums[ox] / area));
+  }
 }
