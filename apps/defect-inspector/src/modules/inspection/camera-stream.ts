@@ -90,11 +90,8 @@ export class CameraStream {
     return lowest;
   }
 
-  /**
-   * Takes one frame at `now` (the partition's clock). Returns what it released and the clips those
-   * completed; `pairs` receives (previous released frame, released frame) for alignment.
-   */
-  push(item: TrackedFrame, now: number, pairs: [TrackedFrame, TrackedFrame][]): StreamStep {
+  /** Takes one frame at `now` (the partition's clock). Returns what it released and the clips those completed. */
+  push(item: TrackedFrame, now: number): StreamStep {
     if (this.#floor !== undefined && item.frame.seq < this.#floor) return { released: [], clips: [] };
     this.#lineId = item.frame.lineId;
     const counts = this.#window.counts;
@@ -103,17 +100,17 @@ export class CameraStream {
     const released = this.#window.push(item, now);
     const discarded = counts.duplicates + counts.late > discardedBefore && counts.resyncs === resyncsBefore;
     if (!discarded && !this.#held.has(item.frame.seq)) this.#held.set(item.frame.seq, item.offset);
-    return this.#assemble(released, pairs);
+    return this.#assemble(released);
   }
 
   /** Releases what has waited the window's maxWaitMs by `now`. */
-  poll(now: number, pairs: [TrackedFrame, TrackedFrame][]): StreamStep {
+  poll(now: number): StreamStep {
     const deadline = this.#window.deadline();
     if (deadline === undefined || deadline > now) return { released: [], clips: [] };
-    return this.#assemble(this.#window.poll(now), pairs);
+    return this.#assemble(this.#window.poll(now));
   }
 
-  #assemble(released: TrackedFrame[], pairs: [TrackedFrame, TrackedFrame][]): StreamStep {
+  #assemble(released: TrackedFrame[]): StreamStep {
     const clips: Clip[] = [];
     for (const item of released) {
       this.#floor = undefined;
@@ -124,7 +121,7 @@ export class CameraStream {
       if (restarted) {
         this.#assembler.reset();
         this.#needed = [];
-      } else if (this.#previous !== undefined) pairs.push([this.#previous, item]);
+      }
       const fresh = this.#previous === undefined || restarted;
       this.#previous = item;
       const before = { ...this.#assembler.counts };

@@ -1,9 +1,6 @@
-import { Frame } from '@vigil/contracts';
-
-import { Clip } from '../ingest/clip-assembler';
 import { CameraScene } from '../../simulator/scene';
 import { shiftGray } from '../../training/preprocess';
-import { alignPairs, clipAlignment, FrameShift } from './frame-alignment';
+import { alignClips, alignPairs } from './frame-alignment';
 
 /** A textured grey image (smooth blobs, so phase correlation has something to lock on). */
 function texture(width: number, height: number, seed: number): Uint8Array {
@@ -87,34 +84,6 @@ describe('alignPairs', () => {
     expect(shift).toEqual({ dx: -3.5, dy: 1, confidence: 0.8 });
   });
 
-  it("chains into clip offsets that match the simulator camera's known shake and belt travel", async () => {
-    const scene = new CameraScene({ seed: 11, camera: 'CAM-01', width: 128, height: 128, fps: 100, frames: 200, defectRate: 0.3, channels: 1 });
-    const frames = Array.from({ length: 200 }, (_, seq) => scene.render(seq));
-    const { speed } = scene.geometry;
-    // Frame k against frame k − 1: the belt moved left by `speed`, the camera's shake changed.
-    const truth = frames.slice(1).map((_, i) => ({ dx: scene.shake(i).dx - scene.shake(i + 1).dx - speed, dy: scene.shake(i).dy - scene.shake(i + 1).dy }));
-
-    const shifts = await alignPairs(frames.slice(1).map((frame, i) => ({ reference: frames[i], frame, width: 128, height: 128 })));
-
-    const errors = shifts.map((shift, i) => Math.hypot(shift.dx - truth[i].dx, shift.dy - truth[i].dy)).sort((a, b) => a - b);
-    expect(errors[errors.length >> 1]).toBeLessThan(0.2);
-    // Every 8-frame clip: its frames' rounded offsets onto the last frame, as clipAlignment chains them.
-    let exact = 0;
-    let offsets = 0;
-    for (let end = 7; end < shifts.length; end++) {
-      const [sum, real] = [{ dx: 0, dy: 0 }, { dx: 0, dy: 0 }];
-      for (let k = end; k > end - 7; k--) {
-        sum.dx -= shifts[k].dx;
-        sum.dy -= shifts[k].dy;
-        real.dx -= truth[k].dx;
-        real.dy -= truth[k].dy;
-        offsets++;
-        if (Math.round(sum.dx) === Math.round(real.dx) && Math.round(sum.dy) === Math.round(real.dy)) exact++;
-      }
-    }
-    expect(exact / offsets).toBeGreaterThan(0.9);
-  });
-
   it('outvotes a whole-frame shift pulled by a part moving on its own with the top and bottom bands', async () => {
     const image = texture(160, 120, 4);
     const seen: number[] = [];
@@ -131,29 +100,50 @@ describe('alignPairs', () => {
   });
 });
 
-describe('clipAlignment', () => {
-  const frame = (seq: number): Frame => ({ cameraId: 'C', lineId: 'L', seq, ts: seq + 1, format: 'GRAY8', width: 16, height: 16, pixelFormat: 'GRAY8', pixels: new Uint8Array(256) });
-
-  it('chains frame-to-previous shifts into offsets onto the last frame; a filled slot did not move', () => {
-    const [f0, f1, f3] = [frame(0), frame(1), frame(3)];
-    // Slot 2 (seq 2) was missing and repeats seq 1.
-    const clip = { frames: [f0, f1, f1, f3] } as Clip;
-    const shifts = new Map<Frame, FrameShift>([
-      [f1, { dx: -4.2, dy: 0.4, confidence: 0.9 }],
-      [f3, { dx: -8.1, dy: -1.1, confidence: 0.7 }],
+describe('alignClips', () => {
+  it("measures each frame against the clip's last frame: offsets are where the last frame's pixels lie, a filled slot measured once", async () => {
+    const [f0, f1, f3] = [texture(32, 32, 1), texture(32, 32, 2), texture(32, 32, 3)];
+    const measured: [Uint8Array, Uint8Array][] = [];
+    // The last frame (f3) against f0 moved (12.3, 0.7), against f1 (8.1, 1.1).
+    const moved = new Map([
+      [f0, { dx: 12.3, dy: 0.7, confidence: 0.9 }],
+      [f1, { dx: 8.1, dy: 1.1, confidence: 0.7 }],
     ]);
 
-    const alignment = clipAlignment(clip, (index) => shifts.get(clip.frames[index]) as FrameShift);
+    // Slot 2 (seq 2) was missing and repeats seq 1.
+    const [alignment] = await alignClips([{ grays: [f0, f1, f1, f3], width: 32, height: 32 }], async (input) => {
+      const n = input.frames.length / (32 * 32);
+      for (let k = 0; k < n; k++) measured.push([input.references.subarray(k * 1024, (k + 1) * 1024) as Uint8Array, input.frames.subarray(k * 1024, (k + 1) * 1024) as Uint8Array]);
+      const shifts = measured.slice(-n).map(([reference]) => [...moved].find(([gray]) => Buffer.from(gray).equals(Buffer.from(reference)))?.[1] ?? { dx: 0, dy: 0, confidence: 1 });
+      return { backend: 'cpu', pairs: n, width: 32, height: 32, dx: Float64Array.from(shifts, (s) => s.dx), dy: Float64Array.from(shifts, (s) => s.dy), confidence: Float64Array.from(shifts, (s) => s.confidence) };
+    });
 
-    // Content at p in the last frame was at p + 8.1 (+1.1) in slots 1 and 2, p + 12.3 (+0.7) in slot 0.
+    // Two frames (f0, f1) against the last, each region once: whole, top band, bottom band (32 px high, so no bands).
+    expect(measured.map(([, frame]) => Buffer.from(frame).equals(Buffer.from(f3)))).toEqual([true, true]);
     expect(alignment.offsets).toEqual([
-      [12, 1],
-      [8, 1],
-      [8, 1],
+      [-12, -1],
+      [-8, -1],
+      [-8, -1],
       [0, 0],
     ]);
-    expect(alignment.dx).toBeCloseTo(-12.3, 10);
-    expect(alignment.dy).toBeCloseTo(-0.7, 10);
+    expect(alignment.dx).toBeCloseTo(12.3, 10);
+    expect(alignment.dy).toBeCloseTo(0.7, 10);
     expect(alignment.confidence).toBe(0.7);
+  });
+
+  it("gives clip offsets that match the simulator camera's known shake and belt travel", async () => {
+    const scene = new CameraScene({ seed: 11, camera: 'CAM-01', width: 128, height: 128, fps: 100, frames: 200, defectRate: 0.3, channels: 1 });
+    const frames = Array.from({ length: 200 }, (_, seq) => scene.render(seq));
+    const { speed } = scene.geometry;
+    // Where the pixel p of frame `end` lies in frame `seq`: p + its shake − this one's + the belt's travel since.
+    const truth = (seq: number, end: number) => [scene.shake(end).dx - scene.shake(seq).dx + speed * (end - seq), scene.shake(end).dy - scene.shake(seq).dy];
+    const ends = Array.from({ length: 24 }, (_, k) => 7 + 8 * k);
+
+    const alignments = await alignClips(ends.map((end) => ({ grays: frames.slice(end - 7, end + 1), width: 128, height: 128 })));
+
+    let exact = 0;
+    alignments.forEach((alignment, k) => alignment.offsets.forEach((offset, t) => (exact += Number(offset.join() === truth(ends[k] - 7 + t, ends[k]).join()))));
+    expect(exact / (8 * ends.length)).toBeGreaterThanOrEqual(0.99);
+    expect(alignments.every((alignment) => alignment.confidence > 0.3)).toBe(true);
   });
 });

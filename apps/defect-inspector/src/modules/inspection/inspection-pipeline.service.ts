@@ -11,7 +11,7 @@ import { CameraCountTally } from '../ingest/camera-health';
 import { Clip } from '../ingest/clip-assembler';
 import { ReorderCounts } from '../ingest/reorder-window';
 import { CameraStream, TrackedFrame } from './camera-stream';
-import { alignPairs, clipAlignment, FrameShift } from './frame-alignment';
+import { alignClips, ClipAlignment } from './frame-alignment';
 import { defectImages } from './inspection-images';
 import { InspectionMetrics } from './inspection-metrics';
 import { INSPECTION_OPTIONS, InspectionOptions } from './inspection-options';
@@ -39,15 +39,14 @@ interface PartitionState {
   countedTo: number;
   /** Monotonic ms of each camera's last stored health snapshot. */
   snapshotAt: Map<string, number>;
-  /** The last batch's stages: the next batch aligns after its alignment and stores after its store. */
-  tail: { aligned: Promise<void>; stored: Promise<unknown> };
+  /** The last batch's store: the next batch stores after it. */
+  tail: { stored: Promise<unknown> };
   /** Batches ingested whose verdicts are not stored yet (settled promises, oldest first). */
   inFlight: Promise<void>[];
 }
 
 /** What one batch left to do once its frames are in their cameras' windows. */
 interface BatchWork {
-  pairs: [TrackedFrame, TrackedFrame][];
   clips: Clip[];
   cursor: PartitionCursor;
   counts: BatchCounts;
@@ -72,12 +71,12 @@ interface ClipOutput {
  *
  * Per batch of a partition: frames are decoded (contract breaks go back to the DLQ) and pass their
  * camera's ReorderWindow and ClipAssembler; then the handler returns, so the consumer fetches the
- * next frames while this batch's work goes on behind it: every released frame is aligned to the
- * frame before it (one alignFrames call for all cameras), each completed clip is moved onto its
- * last frame and shrunk exactly as training's clipInput does, the champion scores clips of every
- * partition and batch in shared runs, and the batch's inspections, images and the partition's
- * cursor are stored in one transaction before the outbox publishes them. Within a partition,
- * batches align in order and store in order; at most `pipelineDepth` of them are in flight.
+ * next frames while this batch's work goes on behind it: every frame of each completed clip is
+ * aligned to the clip's last frame (one alignFrames call for all cameras), moved onto it and shrunk
+ * exactly as training's clipInput does, the champion scores clips of every partition and batch in
+ * shared runs, and the batch's inspections, images and the partition's cursor are stored in one
+ * statement before the outbox publishes them. Within a partition, batches store in order; at most
+ * `pipelineDepth` of them are in flight.
  *
  * Offsets: the platform commits every handled offset, including frames that are still held in a
  * window, in a half-built clip or in a batch not stored yet. What makes that safe is the cursor
@@ -99,7 +98,6 @@ interface ClipOutput {
 export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicationShutdown {
   readonly #partitions = new Map<number, PartitionState>();
   readonly #tracked = new WeakMap<Frame, TrackedFrame>();
-  readonly #shifts = new WeakMap<Frame, FrameShift>();
   /** When each result's clip's last frame reached the service (monotonic ms), for its latency. */
   readonly #receivedAt = new WeakMap<InspectionResultMessage, number>();
   readonly #batcher: MicroBatcher<ClipJob, ClipOutput>;
@@ -185,7 +183,6 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       const first = messages.length > 0 ? Number(messages[0].offset) : upTo;
       const { state, replay, skipBelow } = await this.#current(partition, first, champion);
       const rejected: RejectedMessage[] = [];
-      const pairs: [TrackedFrame, TrackedFrame][] = [];
       const clips: Clip[] = [];
       const { inputWidth, inputHeight } = champion.manifest;
       const feed = (message: InboundMessage, live: boolean) => {
@@ -214,8 +211,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
         if (countAt !== undefined) state.counts.add(frame.cameraId, frame.lineId, countAt, { received: 1 });
         const tracked: TrackedFrame = { seq: frame.seq, frame, offset, gray: toGray(frame), receivedAt };
         this.#tracked.set(frame, tracked);
-        const emitted = [...camera.push(tracked, state.clock, pairs).clips];
-        for (const other of state.cameras.values()) if (other !== camera) emitted.push(...other.poll(state.clock, pairs).clips);
+        const emitted = [...camera.push(tracked, state.clock).clips];
+        for (const other of state.cameras.values()) if (other !== camera) emitted.push(...other.poll(state.clock).clips);
         for (const clip of emitted) {
           if (clip.width >= inputWidth && clip.height >= inputHeight) {
             clips.push(clip);
@@ -233,7 +230,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
 
       const counts: BatchCounts = { from: state.countedTo, buckets: state.counts.take() };
       state.countedTo = Math.max(state.countedTo, upTo);
-      const work: BatchWork = { pairs, clips, cursor: this.#cursor(partition, state, upTo), counts, health: this.#healthRows(state) };
+      const work: BatchWork = { clips, cursor: this.#cursor(partition, state, upTo), counts, health: this.#healthRows(state) };
       state.nextOffset = upTo;
       this.#reportCounts(state);
       while (state.inFlight.length >= this.options.pipelineDepth) await Promise.race(state.inFlight);
@@ -284,7 +281,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     return { state: fresh, replay, skipBelow: cursor?.resumeOffset ?? -1 };
   }
 
-  /** Aligns after the previous batch aligned, scores, and stores after the previous batch stored. */
+  /** Aligns and scores the batch's clips, and stores them after the previous batch stored. */
   #launch(partition: number, state: PartitionState, work: BatchWork, lease: SlotLease<InspectorModel>): void {
     const champion = lease.champion as InspectorModel;
     // Each stage's time runs from the end of the one before: together they are the batch's time in flight.
@@ -294,9 +291,12 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       this.metrics.batchStage.observe({ stage }, (now - at) / 1000);
       at = now;
     };
-    const aligned = state.tail.aligned.then(() => this.#align(work.pairs, state)).then(() => lap('align'));
-    const records = aligned.then(async () => {
-      const done = await this.#inspect(work.clips, champion);
+    const aligned = this.#align(work.clips, state).then((alignments) => {
+      lap('align');
+      return alignments;
+    });
+    const records = aligned.then(async (alignments) => {
+      const done = await this.#inspect(work.clips, alignments, champion);
       lap('score');
       return done;
     });
@@ -313,7 +313,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       await this.#publish(fresh);
       lap('publish');
     });
-    state.tail = { aligned, stored };
+    state.tail = { stored };
     const settled = published.then(
       () => void this.#failures.delete(partition),
       (error: unknown) => this.#fail(partition, state, error),
@@ -376,7 +376,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       counts: new CameraCountTally(),
       countedTo: cursor?.countedTo ?? -1,
       snapshotAt: new Map(),
-      tail: { aligned: Promise.resolve(), stored: Promise.resolve() },
+      tail: { stored: Promise.resolve() },
       inFlight: [],
     };
   }
@@ -400,27 +400,21 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     return camera;
   }
 
-  /** Each released frame against the one before it, all cameras in one call per frame size. */
-  async #align(pairs: [TrackedFrame, TrackedFrame][], state: PartitionState): Promise<void> {
-    if (pairs.length === 0) return;
-    const shifts = await alignPairs(pairs.map(([previous, item]) => ({ reference: previous.gray, frame: item.gray, width: item.frame.width, height: item.frame.height })));
-    pairs.forEach(([, item], i) => {
-      this.#shifts.set(item.frame, shifts[i]);
-      const camera = state.cameras.get(item.frame.cameraId);
-      camera?.health.setAlignmentConfidence(shifts[i].confidence);
-      this.metrics.alignmentConfidence.set({ camera: item.frame.cameraId }, shifts[i].confidence);
+  /** Every clip's frames against its last frame, all cameras of the batch in one call per frame size. */
+  async #align(clips: Clip[], state: PartitionState): Promise<ClipAlignment[]> {
+    const alignments = await alignClips(clips.map((clip) => ({ grays: clip.frames.map((frame) => this.#trackedOf(frame).gray), width: clip.width, height: clip.height })));
+    clips.forEach((clip, i) => {
+      state.cameras.get(clip.cameraId)?.health.setAlignmentConfidence(alignments[i].confidence);
+      this.metrics.alignmentConfidence.set({ camera: clip.cameraId }, alignments[i].confidence);
     });
+    return alignments;
   }
 
   /** Scores clips the model can serve (the batch's ingest dropped the others). */
-  async #inspect(clips: Clip[], model: InspectorModel): Promise<InspectionRecord[]> {
+  async #inspect(clips: Clip[], alignments: ClipAlignment[], model: InspectorModel): Promise<InspectionRecord[]> {
     const { manifest } = model;
-    const prepared = clips.map((clip) => {
-      const alignment = clipAlignment(clip, (index) => {
-        const shift = this.#shifts.get(clip.frames[index]);
-        if (shift === undefined) throw new Error(`clip ${clip.cameraId}/${clip.seqStart}..${clip.seqEnd}: frame ${index} was never aligned`);
-        return shift;
-      });
+    const prepared = clips.map((clip, i) => {
+      const alignment = alignments[i];
       const grays = clip.frames.map((frame) => this.#trackedOf(frame).gray);
       const input = clipInput(grays, alignment.offsets, clip.width, clip.height, manifest.inputWidth, manifest.inputHeight);
       return { clip, alignment, output: this.#batcher.submit({ model, input }) };
