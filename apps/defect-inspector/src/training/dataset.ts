@@ -61,29 +61,32 @@ const MIN_SLIP_OVERLAP = 4;
 export const isTemporal = (label: string): boolean => (TEMPORAL_DEFECTS as readonly string[]).includes(label);
 export const isStatic = (label: string): boolean => (STATIC_DEFECTS as readonly string[]).includes(label);
 
+/** One simulator clip before it is shrunk: its frames, their true offsets onto the last frame, and its truth. */
+export interface SimulatorClip {
+  frames: Uint8Array[];
+  /** Per frame, where the last frame's pixel lies in it: clipInput's offsets. */
+  offsets: [number, number][];
+  record: ClipRecord;
+}
+
 /**
  * Clips from the camera simulator, one per part that stays completely in view for at least L frames:
  * the frames where it is, ending at a seeded frame (for a slipping part, within reach of the slip),
- * each moved onto the last frame by the belt's travel and the simulator's known camera shake (the
- * global shift serving's alignment estimates: the belt fills most of the view), then shrunk to the
- * input size. Labels are the part's class; the heatmap target is the defect box's coverage of each cell on
- * the last frame (zero for OK parts). Deterministic in the spec.
+ * with the offsets that move each onto the last frame by the belt's travel and the simulator's known
+ * camera shake (the global shift serving's alignment estimates: the belt fills most of the view).
+ * `spec.clips` of them, deterministic in the spec.
  */
-export function buildClipDataset(spec: ClipDatasetSpec, onProgress?: (fraction: number, clips: number) => void): ClipDataset {
+export function* simulatorClips(spec: ClipDatasetSpec): Generator<SimulatorClip> {
   validateSpec(spec);
-  const { frames: L, inputWidth, inputHeight, heatWidth, heatHeight, sourceWidth, sourceHeight } = spec;
-  const clipSize = L * inputWidth * inputHeight;
-  const data = new Uint8Array(spec.clips * clipSize);
-  const labels = new Uint8Array(spec.clips);
-  const heatmaps = new Float32Array(spec.clips * heatWidth * heatHeight);
-  const records: ClipRecord[] = [];
+  const { frames: L, sourceWidth, sourceHeight } = spec;
   const pick = Rng.derive(spec.seed, 'clip-ends');
-  for (let camera = 0; records.length < spec.clips; camera++) {
+  let made = 0;
+  for (let camera = 0; made < spec.clips; camera++) {
     const id = cameraId(camera);
     const scene = new CameraScene({ seed: spec.seed, camera: id, width: sourceWidth, height: sourceHeight, fps: FPS, frames: FRAMES_PER_CAMERA, defectRate: spec.defectRate, channels: 1 });
-    const before = records.length;
+    const before = made;
     for (const part of scene.parts) {
-      if (records.length === spec.clips) break;
+      if (made === spec.clips) break;
       const end = clipEnd(part, L, FRAMES_PER_CAMERA, pick);
       if (end === null) continue;
       const seqStart = end - L + 1;
@@ -99,16 +102,35 @@ export function buildClipDataset(spec: ClipDatasetSpec, onProgress?: (fraction: 
         // so a sound part stands still across the clip, and only slipping or wobbling ones move.
         offsets.push([last.dx - shake.dx + speed * (end - seq), last.dy - shake.dy]);
       }
-      const index = records.length;
-      data.set(clipInput(frames, offsets, sourceWidth, sourceHeight, inputWidth, inputHeight), index * clipSize);
       const label: InspectorClass = part.defect ? part.defect.cls : 'OK';
       const bbox = part.defect ? clipToFrame(scene.screenBox(part, end, part.defect.box), sourceWidth, sourceHeight) : null;
-      labels[index] = INSPECTOR_CLASSES.indexOf(label);
-      if (bbox) heatmaps.set(boxCoverage(bbox, heatHeight, heatWidth, sourceWidth, sourceHeight), index * heatWidth * heatHeight);
-      records.push({ camera: id, part: part.index, seqStart, seqEnd: end, label, classIndex: labels[index], temporal: isTemporal(label), bbox });
-      onProgress?.(records.length / spec.clips, records.length);
+      made++;
+      yield { frames, offsets, record: { camera: id, part: part.index, seqStart, seqEnd: end, label, classIndex: INSPECTOR_CLASSES.indexOf(label), temporal: isTemporal(label), bbox } };
     }
-    if (records.length === before && camera > 0) throw new RangeError(`buildClipDataset: camera ${id} gave no clip of ${L} frames; the frame size leaves parts in view too briefly`);
+    if (made === before && camera > 0) throw new RangeError(`buildClipDataset: camera ${id} gave no clip of ${L} frames; the frame size leaves parts in view too briefly`);
+  }
+}
+
+/**
+ * The simulator's clips (simulatorClips) moved onto their last frames by their true offsets and
+ * shrunk to the input size. Labels are the part's class; the heatmap target is the defect box's
+ * coverage of each cell on the last frame (zero for OK parts).
+ */
+export function buildClipDataset(spec: ClipDatasetSpec, onProgress?: (fraction: number, clips: number) => void): ClipDataset {
+  validateSpec(spec);
+  const { frames: L, inputWidth, inputHeight, heatWidth, heatHeight, sourceWidth, sourceHeight } = spec;
+  const clipSize = L * inputWidth * inputHeight;
+  const data = new Uint8Array(spec.clips * clipSize);
+  const labels = new Uint8Array(spec.clips);
+  const heatmaps = new Float32Array(spec.clips * heatWidth * heatHeight);
+  const records: ClipRecord[] = [];
+  for (const { frames, offsets, record } of simulatorClips(spec)) {
+    const index = records.length;
+    data.set(clipInput(frames, offsets, sourceWidth, sourceHeight, inputWidth, inputHeight), index * clipSize);
+    labels[index] = record.classIndex;
+    if (record.bbox) heatmaps.set(boxCoverage(record.bbox, heatHeight, heatWidth, sourceWidth, sourceHeight), index * heatWidth * heatHeight);
+    records.push(record);
+    onProgress?.(records.length / spec.clips, records.length);
   }
   return { spec, clips: { data, count: spec.clips, frames: L, height: inputHeight, width: inputWidth }, labels, heatmaps, records };
 }
