@@ -155,9 +155,9 @@ export interface ClipAlignment {
 /**
  * Measures every frame of each clip directly against the clip's last frame (all clips in one
  * alignPairs), so each offset rests on one estimate. Chaining frame-to-frame shifts instead summed
- * up to seven estimates' errors: on simulator clips at 128 × 128 that put 4 % of offsets a pixel
- * off and raised false alarms on sound parts from 1.0 % (true offsets) to 6.8 %; measured directly
- * they are 3.6 % (1 200 held-out clips, the shipped model). A filled slot is measured once.
+ * up to seven estimates' errors, put a few percent of offsets a pixel off and about doubled the false
+ * alarms on sound parts (measured when this changed); `npm run bench:inspector-quality` gives what
+ * the estimated offsets still cost against the true ones. A filled slot is measured once.
  */
 export async function alignClips(clips: readonly ClipFrames[], align?: Aligner): Promise<ClipAlignment[]> {
   const pairs: AlignPair[] = [];
