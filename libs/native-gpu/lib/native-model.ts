@@ -6,7 +6,7 @@
  */
 import { types } from 'node:util';
 
-import { nativeError, NativeGpuError } from './errors';
+import { CallSite, nativeError, NativeGpuError } from './errors';
 import { describeType } from './validate';
 
 /** The native registry id of a loaded model. */
@@ -59,7 +59,7 @@ export function expectOnnxBytes(onnx: unknown): asserts onnx is Uint8Array {
 }
 
 /** Awaits a call into the addon; a rejection becomes a NativeGpuError with the captured `callSite`. */
-export async function callNative<T>(callSite: string, call: () => Promise<T>): Promise<T> {
+export async function callNative<T>(callSite: CallSite, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

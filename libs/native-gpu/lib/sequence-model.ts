@@ -6,7 +6,7 @@
  */
 import { types } from 'node:util';
 
-import { captureCallSite } from './errors';
+import { CallSite, captureCallSite } from './errors';
 import { loadBinding } from './loader';
 import type { ModelId } from './native-model';
 import { callNative, expectOnnxBytes, NativeModel } from './native-model';
@@ -121,7 +121,7 @@ export class SequenceModel extends NativeModel<SequenceArchitecture> {
     return this.invoke(sequences, native, callSite);
   }
 
-  private async invoke(sequences: Float32Array, native: NativeRunOptions, callSite: string): Promise<SequenceModelResult> {
+  private async invoke(sequences: Float32Array, native: NativeRunOptions, callSite: CallSite): Promise<SequenceModelResult> {
     const id = this.liveId();
     const rows = validateSequences(sequences, this.architecture);
     const result = await callNative(callSite, () => binding().runSequenceModel(id, sequences, native));

@@ -2,7 +2,7 @@
  * Exact sliding-window aggregates over key-segmented event streams (src/ops/window_agg/).
  */
 import type { NativeBackend, NativeWindowAggOptions, WindowStatistics } from './binding';
-import { captureCallSite, nativeError, NativeGpuError } from './errors';
+import { CallSite, captureCallSite, nativeError, NativeGpuError } from './errors';
 import { loadBinding } from './loader';
 import type { Backend } from './runtime';
 import {
@@ -104,7 +104,7 @@ async function run(
   input: WindowAggregatesInput,
   options: WindowAggregatesOptions,
   backend: NativeBackend,
-  callSite: string,
+  callSite: CallSite,
 ): Promise<WindowAggregates> {
   const { keys, times, values, categories, windows } = validateInput(input);
   const nativeOptions = validateOptions(options, backend);

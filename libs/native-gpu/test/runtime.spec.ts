@@ -3,7 +3,7 @@
  */
 import { backends, cudaStatus, deviceInfo, NativeGpuError } from '@vigil/native-gpu';
 
-import { captureCallSite, nativeError } from '../lib/errors';
+import { CallSite, captureCallSite, nativeError } from '../lib/errors';
 import { BINARY_PATH_ENV, candidatePaths, loadBinding } from '../lib/loader';
 
 describe(backends.name, () => {
@@ -106,10 +106,10 @@ describe('native errors', () => {
   );
 
   it('carry the JS call site captured before the call', () => {
-    function callerOfTheAddon(): string {
+    function callerOfTheAddon(): CallSite {
       return captureCallSite(callerOfTheAddon);
     }
-    function outerCaller(): string {
+    function outerCaller(): CallSite {
       return callerOfTheAddon();
     }
     const site = outerCaller();
