@@ -10,7 +10,7 @@
 //   npm run bench:inspector -- [--cameras 1,4,8] [--fps 100] [--seconds 30] [--warmup 3] [--frames-per-send 4] [--no-docs]
 'use strict';
 
-const { execFile, spawn } = require('node:child_process');
+const { execFile, fork, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -158,7 +158,7 @@ class Stack {
     await this.#admin.connect();
     this.#producer = this.client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await this.#producer.connect();
-    this.#listener = await VerdictListener.start(this.client);
+    this.#listener = await VerdictListener.start(this.kafka.brokers);
   }
 
   #assertServiceRunning() {
@@ -186,7 +186,7 @@ class Stack {
     console.log(`\n${cameras} camera(s) × ${fps} fps: ${warmup} s warm-up, ${seconds} s measured`);
     const stream = new PacedStream(this.#producer, frames, `B${cameras}`, fps, framesPerSend);
     const expected = this.#listener.expect(stream);
-    const threads = () => ({ service: cpuMs(this.service.child.pid), serviceMain: cpuMs(this.service.child.pid, this.service.child.pid), broker: sum(childPids(process.pid, 'dev-kafka').map((pid) => cpuMs(pid) ?? 0)), bench: cpuMs(process.pid) });
+    const threads = () => ({ service: cpuMs(this.service.child.pid), serviceMain: cpuMs(this.service.child.pid, this.service.child.pid), broker: sum(childPids(process.pid, 'dev-kafka').map((pid) => cpuMs(pid) ?? 0)), bench: cpuMs(process.pid) + (cpuMs(this.#listener.pid) ?? 0) });
     const window = {};
     const linesBefore = this.#serviceLines;
     const streaming = stream.run();
@@ -313,33 +313,29 @@ class PacedStream {
   }
 }
 
-/** inspection.results as they arrive, by camera and clip end. */
+/**
+ * inspection.results as they arrive, by camera and clip end. The consumer runs in a child process
+ * (verdict-listener.js) that keeps the normal priority when this one yields the cores, and stamps
+ * each arrival itself.
+ */
 class VerdictListener {
-  #consumer;
+  #child;
+  #exited;
   #byCamera = new Map();
 
-  static async start(client) {
+  static async start(brokers) {
     const listener = new VerdictListener();
-    const consumer = client.consumer({ groupId: `bench-results-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: FETCH_MAX_WAIT_MS });
-    await consumer.connect();
-    await consumer.subscribe({ topic: Topic.InspectionResults, fromBeginning: true });
-    let joined;
-    const ready = new Promise((resolve) => (joined = resolve));
-    consumer.on(consumer.events.GROUP_JOIN, () => joined());
-    await consumer.run({
-      // A throwaway group that reads from the start: committing would only slow its fetches.
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const at = performance.now();
-        const wallAt = Date.now();
-        for (const message of batch.messages) {
-          const result = JSON.parse(message.value.toString());
-          listener.#record(result, at, wallAt);
-        }
-      },
+    const child = fork(path.join(__dirname, 'verdict-listener.js'), [brokers.join(','), Topic.InspectionResults, String(FETCH_MAX_WAIT_MS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    listener.#child = child;
+    listener.#exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve, reject) => {
+      child.on('message', (message) => {
+        if (message.kind === 'ready') resolve();
+        // Its clock: epoch ms; here, performance.now()'s.
+        if (message.kind === 'verdicts') for (const result of message.results) listener.#record(result, message.at - performance.timeOrigin, message.at);
+      });
+      child.once('exit', (code) => reject(new Error(`the verdict listener exited (${code}) before its group joined`)));
     });
-    await ready;
-    listener.#consumer = consumer;
     return listener;
   }
 
@@ -377,8 +373,16 @@ class VerdictListener {
     return { complete: done(), lastAt: Math.max(...lasts) };
   }
 
+  get pid() {
+    return this.#child.pid;
+  }
+
   async stop() {
-    await this.#consumer?.disconnect();
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    this.#child.send({ kind: 'stop' });
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 10_000);
+    await this.#exited;
+    clearTimeout(timer);
   }
 }
 
@@ -423,13 +427,14 @@ function stageFigures(from, to) {
   return figures;
 }
 
-/** The niceness the bench's own threads run at once the broker and the service are started (they keep 0). */
+/** The niceness of the bench's own (producer) process once the broker, the service and the verdict listener are started (they keep 0). */
 const BENCH_NICE = 10;
 
 /**
- * Lowers the priority of every thread of this process: the bench stands in for camera gateways on
+ * Lowers the priority of every thread of this process: its producer stands in for camera gateways on
  * other machines, so where it shares the cores it should not be served first. Its delays still count:
- * latency runs from each frame's capture time, not its send, and ends when this process receives the verdict.
+ * latency runs from each frame's capture time, not its send, to the verdict listener (its own
+ * process, normal priority) receiving the verdict.
  */
 function yieldCores() {
   for (const thread of fs.readdirSync('/proc/self/task')) os.setPriority(Number(thread), BENCH_NICE);
@@ -532,7 +537,7 @@ function report(options, runs, postgresSource) {
   const lines = [
     `defect-inspector from dist as a child process (\`node --cpu-prof apps/defect-inspector/dist/main.js\`, LOG_LEVEL warn), ` +
       `the development broker (1 broker, librdkafka 2.0 mock cluster) and Postgres (${postgresSource} server, a fresh migrated database, the shipped models seeded) on this machine, ` +
-      `with the bench's producer and verdict consumer beside them: everything shares the same cores, the bench's threads at nice ${BENCH_NICE} (it stands in for camera gateways on other machines; its send and receive delays still count). ` +
+      `with the bench's producer and verdict consumer beside them: everything shares the same cores, the producer's process at nice ${BENCH_NICE} (it stands in for camera gateways on other machines; its send delays still count), the verdict consumer in a process of its own at normal priority. ` +
       `The service reads a partition's next frames while its earlier batches are aligned, scored and stored (at most 8 batches in flight per partition). ` +
       `Frames: ${FRAME.format} ${FRAME.width}×${FRAME.height} from the camera simulator (seed 7, no transport faults), pre-rendered, ` +
       `streamed at ${options.fps} fps per camera in real time, ${options.framesPerSend} frame(s) per camera in each send (one send at a time, all cameras together); ` +
