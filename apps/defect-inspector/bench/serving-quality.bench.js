@@ -114,7 +114,7 @@ runCli({
     const body = [
       `The shipped clip model (${path.relative(REPO, folder)}, \`${manifest.command}\`) on its card's held-out simulator clips (seed ${holdout.seed}, defect rate ${holdout.defectRate}), ` +
         `each clip's frames moved onto its last frame by the simulator's true offsets (what the card measures) or by the offsets the service estimates (alignClips: every frame against the clip's last, ` +
-        `phase correlation in libs/native-gpu, the median of the whole frame and its top and bottom bands), then shrunk and scored by ONNX Runtime. Verdicts at the manifest's threshold (${manifest.defectThreshold}).`,
+        `phase correlation in libs/native-gpu, the median of the whole frame and its top and bottom bands; sub-pixel, sampled between pixels), then shrunk and scored by ONNX Runtime. Verdicts at the manifest's threshold (${manifest.defectThreshold}).`,
       '',
       '| frame size | offsets | clips | AUROC | false alarms (OK flagged) | static defects flagged | temporal defects flagged | box IoU ≥ 0.5 (flagged static) |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -1,4 +1,4 @@
-import { clipInput, downscaleGray, shiftGray } from './preprocess';
+import { clipInput, downscaleGray, shiftGray, shiftGrayBilinear } from './preprocess';
 
 /** Seeded bytes (a linear congruential generator). */
 function noise(length: number, seed: number): Uint8Array {
@@ -59,6 +59,21 @@ describe(shiftGray.name, () => {
   });
 });
 
+describe(shiftGrayBilinear.name, () => {
+  it('interpolates between the pixels around each fractional position, clamped to the frame', () => {
+    const src = Uint8Array.from([0, 100, 200, 40, 140, 240]); // 3x2
+    // x + 0.5: halfway between neighbours; the last column clamps to itself.
+    expect(Array.from(shiftGrayBilinear(src, 3, 2, 0.5, 0))).toEqual([50, 150, 200, 90, 190, 240]);
+    // y + 0.25 as well: a quarter of the way to the row below (the bottom row clamps).
+    expect(Array.from(shiftGrayBilinear(src, 3, 2, 0.5, 0.25))).toEqual([60, 160, 210, 90, 190, 240]);
+  });
+
+  it("gives shiftGray's bytes at whole offsets", () => {
+    const src = noise(13 * 7, 9);
+    expect(Array.from(shiftGrayBilinear(src, 13, 7, 3, -2))).toEqual(Array.from(shiftGray(src, 13, 7, 3, -2)));
+  });
+});
+
 describe(clipInput.name, () => {
   it('lines every frame up with the last one before shrinking', () => {
     // A bright pixel that the camera shake moved by one pixel between the two frames.
@@ -69,6 +84,12 @@ describe(clipInput.name, () => {
     const clip = clipInput([first, last], [[1, 0], [0, 0]], 4, 4, 4, 4);
     expect(Array.from(clip.subarray(0, 16))).toEqual(Array.from(clip.subarray(16)));
     expect(() => clipInput([first], [], 4, 4, 4, 4)).toThrow(/0 offsets for 1 frames/);
+  });
+
+  it('samples a frame between pixels at a fractional offset before shrinking it', () => {
+    const frame = noise(32 * 16, 4);
+    const clip = clipInput([frame, frame], [[2.5, -0.75], [0, 0]], 32, 16, 16, 8);
+    expect(Array.from(clip.subarray(0, 128))).toEqual(Array.from(downscaleGray(shiftGrayBilinear(frame, 32, 16, 2.5, -0.75), 32, 16, 16, 8)));
   });
 
   it('gives each frame the bytes of shifting it, then shrinking it, at whole and fractional ratios', () => {

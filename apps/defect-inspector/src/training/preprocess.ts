@@ -81,9 +81,51 @@ function spans(size: number, outSize: number): [number, number][][] {
 }
 
 /**
+ * `src` (w × h grey) read at a fractional offset: out(x, y) = src(x + dx, y + dy) by bilinear
+ * interpolation, coordinates clamped to the frame, rounded to bytes. Whole offsets give shiftGray's bytes.
+ */
+export function shiftGrayBilinear(src: Uint8Array, width: number, height: number, dx: number, dy: number): Uint8Array {
+  if (src.length !== width * height) throw new RangeError(`shiftGrayBilinear: src holds ${src.length} bytes for ${width}x${height}`);
+  if (!Number.isFinite(dx) || !Number.isFinite(dy)) throw new RangeError(`shiftGrayBilinear: dx and dy must be finite, got ${dx} and ${dy}`);
+  if (Number.isInteger(dx) && Number.isInteger(dy)) return shiftGray(src, width, height, dx, dy);
+  const xs = bilinearAxis(width, dx);
+  const ys = bilinearAxis(height, dy);
+  const out = new Uint8Array(width * height);
+  const { near, far, weight } = xs;
+  for (let y = 0; y < height; y++) {
+    const top = ys.near[y] * width;
+    const bottom = ys.far[y] * width;
+    const fy = ys.weight[y];
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const fx = weight[x];
+      const upper = src[top + near[x]] * (1 - fx) + src[top + far[x]] * fx;
+      const lower = src[bottom + near[x]] * (1 - fx) + src[bottom + far[x]] * fx;
+      out[row + x] = Math.round(upper * (1 - fy) + lower * fy);
+    }
+  }
+  return out;
+}
+
+/** Per column (or row) i of a shifted read: the two source cells around i + d, clamped, and the far one's weight. */
+function bilinearAxis(size: number, d: number): { near: Int32Array; far: Int32Array; weight: Float64Array } {
+  const near = new Int32Array(size);
+  const far = new Int32Array(size);
+  const weight = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const at = Math.min(size - 1, Math.max(0, i + d));
+    near[i] = Math.floor(at);
+    far[i] = Math.min(size - 1, near[i] + 1);
+    weight[i] = at - near[i];
+  }
+  return { near, far, weight };
+}
+
+/**
  * One model input clip (frames oldest first, each w × h grey) as outWidth × outHeight bytes per
  * frame; `offsets[t]` is where the last frame's pixel lies in frame t (the shift that undoes the
- * shake between them), [0, 0] for the last frame itself.
+ * shake between them), [0, 0] for the last frame itself. Training's offsets are whole pixels;
+ * serving's are estimates, sampled between pixels (shiftGrayBilinear) rather than rounded.
  */
 export function clipInput(frames: readonly Uint8Array[], offsets: readonly (readonly [number, number])[], width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
   if (offsets.length !== frames.length) throw new RangeError(`clipInput: ${offsets.length} offsets for ${frames.length} frames`);
@@ -92,10 +134,44 @@ export function clipInput(frames: readonly Uint8Array[], offsets: readonly (read
   const whole = width % outWidth === 0 && height % outHeight === 0;
   frames.forEach((frame, t) => {
     const [dx, dy] = offsets[t];
-    if (whole) shiftedBlocks(frame, width, height, dx, dy, outWidth, outHeight, out.subarray(t * size, (t + 1) * size));
-    else out.set(downscaleGray(shiftGray(frame, width, height, dx, dy), width, height, outWidth, outHeight), t * size);
+    const fractional = !Number.isInteger(dx) || !Number.isInteger(dy);
+    const into = out.subarray(t * size, (t + 1) * size);
+    if (whole && fractional) bilinearBlocks(frame, width, height, dx, dy, outWidth, outHeight, into);
+    else if (whole) shiftedBlocks(frame, width, height, dx, dy, outWidth, outHeight, into);
+    else into.set(downscaleGray((fractional ? shiftGrayBilinear : shiftGray)(frame, width, height, dx, dy), width, height, outWidth, outHeight));
   });
   return out;
+}
+
+/** downscaleBlocks(shiftGrayBilinear(src, dx, dy)) into `out` without the shifted copy: the same rounded pixels summed, so the same bytes. */
+function bilinearBlocks(src: Uint8Array, width: number, height: number, dx: number, dy: number, outWidth: number, outHeight: number, out: Uint8Array): void {
+  if (src.length !== width * height) throw new RangeError(`clipInput: a frame holds ${src.length} bytes for ${width}x${height}`);
+  if (!Number.isFinite(dx) || !Number.isFinite(dy)) throw new RangeError(`clipInput: offsets must be finite, got ${dx} and ${dy}`);
+  const fx = width / outWidth;
+  const fy = height / outHeight;
+  const area = fx * fy;
+  const { near, far, weight } = bilinearAxis(width, dx);
+  const ys = bilinearAxis(height, dy);
+  const sums = new Float64Array(outWidth);
+  for (let oy = 0; oy < outHeight; oy++) {
+    sums.fill(0);
+    for (let y = oy * fy; y < (oy + 1) * fy; y++) {
+      const top = ys.near[y] * width;
+      const bottom = ys.far[y] * width;
+      const lowerWeight = ys.weight[y];
+      const upperWeight = 1 - lowerWeight;
+      for (let ox = 0, x = 0; ox < outWidth; ox++) {
+        let sum = 0;
+        for (let k = 0; k < fx; k++, x++) {
+          const w1 = weight[x];
+          const w0 = 1 - w1;
+          sum += Math.round((src[top + near[x]] * w0 + src[top + far[x]] * w1) * upperWeight + (src[bottom + near[x]] * w0 + src[bottom + far[x]] * w1) * lowerWeight);
+        }
+        sums[ox] += sum;
+      }
+    }
+    for (let ox = 0; ox < outWidth; ox++) out[oy * outWidth + ox] = Math.min(255, Math.round(sums[ox] / area));
+  }
 }
 
 /**

@@ -143,7 +143,7 @@ export interface ClipFrames {
 
 /** How a clip's frames line up with its last frame. */
 export interface ClipAlignment {
-  /** Per frame, where the last frame's pixel lies in it (whole pixels): clipInput's offsets. */
+  /** Per frame, where the last frame's pixel lies in it (sub-pixel): clipInput's offsets. */
   offsets: [number, number][];
   /** The first frame onto the last, unrounded (belt travel plus shake over the clip). */
   dx: number;
@@ -154,9 +154,10 @@ export interface ClipAlignment {
 
 /**
  * Measures every frame of each clip directly against the clip's last frame (all clips in one
- * alignPairs), so each offset rests on one estimate. Chaining frame-to-frame shifts instead summed
- * up to seven estimates' errors, put a few percent of offsets a pixel off and about doubled the false
- * alarms on sound parts (measured when this changed); `npm run bench:inspector-quality` gives what
+ * alignPairs), so each offset rests on one estimate, and keeps it sub-pixel for clipInput to sample
+ * between pixels. Chaining frame-to-frame shifts summed up to seven estimates' errors, and rounding
+ * to whole pixels turned a 0.6 px error into 1 px: each put offsets a pixel off and raised false
+ * alarms on sound parts (measured when they changed); `npm run bench:inspector-quality` gives what
  * the estimated offsets still cost against the true ones. A filled slot is measured once.
  */
 export async function alignClips(clips: readonly ClipFrames[], align?: Aligner): Promise<ClipAlignment[]> {
@@ -180,7 +181,7 @@ export async function alignClips(clips: readonly ClipFrames[], align?: Aligner):
     const shiftOf = (index: number): FrameShift => (index < 0 ? { dx: 0, dy: 0, confidence: 1 } : shifts[index]);
     const first = shiftOf(indices[0]);
     return {
-      offsets: indices.map((index) => [Math.round(-shiftOf(index).dx) || 0, Math.round(-shiftOf(index).dy) || 0]),
+      offsets: indices.map((index) => [-shiftOf(index).dx || 0, -shiftOf(index).dy || 0]),
       dx: first.dx,
       dy: first.dy,
       confidence: Math.min(1, ...indices.map((index) => shiftOf(index).confidence)),
