@@ -134,16 +134,17 @@ export function clipInput(frames: readonly Uint8Array[], offsets: readonly (read
   const whole = width % outWidth === 0 && height % outHeight === 0;
   frames.forEach((frame, t) => {
     const [dx, dy] = offsets[t];
-    const fractional = !Number.isInteger(dx) || !Number.isInteger(dy);
     const into = out.subarray(t * size, (t + 1) * size);
-    if (whole && fractional) bilinearBlocks(frame, width, height, dx, dy, outWidth, outHeight, into);
-    else if (whole) shiftedBlocks(frame, width, height, dx, dy, outWidth, outHeight, into);
-    else into.set(downscaleGray((fractional ? shiftGrayBilinear : shiftGray)(frame, width, height, dx, dy), width, height, outWidth, outHeight));
+    if (whole) bilinearBlocks(frame, width, height, dx, dy, outWidth, outHeight, into);
+    else into.set(downscaleGray(shiftGrayBilinear(frame, width, height, dx, dy), width, height, outWidth, outHeight));
   });
   return out;
 }
 
-/** downscaleBlocks(shiftGrayBilinear(src, dx, dy)) into `out` without the shifted copy: the same rounded pixels summed, so the same bytes. */
+/**
+ * downscaleBlocks(shiftGrayBilinear(src, dx, dy)) into `out` without the shifted copy: the same
+ * rounded pixels summed, so the same bytes (at whole offsets, shiftGray's pixels: weights 0 and 1).
+ */
 function bilinearBlocks(src: Uint8Array, width: number, height: number, dx: number, dy: number, outWidth: number, outHeight: number, out: Uint8Array): void {
   if (src.length !== width * height) throw new RangeError(`clipInput: a frame holds ${src.length} bytes for ${width}x${height}`);
   if (!Number.isFinite(dx) || !Number.isFinite(dy)) throw new RangeError(`clipInput: offsets must be finite, got ${dx} and ${dy}`);
@@ -174,25 +175,3 @@ function bilinearBlocks(src: Uint8Array, width: number, height: number, dx: numb
   }
 }
 
-/**
- * downscaleBlocks(shiftGray(src, dx, dy)) into `out` without the shifted copy: every block sums the
- * same clamped source pixels, so the bytes are the same.
- */
-function shiftedBlocks(src: Uint8Array, width: number, height: number, dx: number, dy: number, outWidth: number, outHeight: number, out: Uint8Array): void {
-  if (src.length !== width * height) throw new RangeError(`clipInput: a frame holds ${src.length} bytes for ${width}x${height}`);
-  if (!Number.isInteger(dx) || !Number.isInteger(dy)) throw new RangeError(`clipInput: offsets must be integers, got ${dx} and ${dy}`);
-  const fx = width / outWidth;
-  const fy = height / outHeight;
-  const area = fx * fy;
-  const columns = new Int32Array(width);
-  for (let x = 0; x < width; x++) columns[x] = Math.min(width - 1, Math.max(0, x + dx));
-  const sums = new Uint32Array(outWidth);
-  for (let oy = 0; oy < outHeight; oy++) {
-    sums.fill(0);
-    for (let y = oy * fy; y < (oy + 1) * fy; y++) {
-      const row = Math.min(height - 1, Math.max(0, y + dy)) * width;
-      for (let ox = 0, x = 0; ox < outWidth; ox++) for (let k = 0; k < fx; k++, x++) sums[ox] += src[row + columns[x]];
-    }
-    for (let ox = 0; ox < outWidth; ox++) out[oy * outWidth + ox] = Math.min(255, Math.round(sums[ox] / area));
-  }
-}
