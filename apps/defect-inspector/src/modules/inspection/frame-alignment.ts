@@ -39,8 +39,8 @@ const BAND_SHARE = 1 / 6;
  *
  * The whole frame is measured on a copy halved while its shorter side stays >= 64 px (128 × 128 →
  * 64 × 64: a quarter of the FFT work), the bands at full size: the whole-frame estimate mostly
- * decides which band wins, and on simulator frames the chained clip offsets came out as exact as
- * with a full-size whole frame (spec below; 95.8 vs 95.9 % of 8-frame clip offsets at 128 × 128).
+ * decides which band wins, and on simulator frames the clip offsets came out as exact as with a
+ * full-size whole frame (measured when this changed; the spec on simulator clips keeps them exact).
  * An image must not change once passed: its shrunk copy is kept for its next use.
  */
 export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignOnOneThread): Promise<FrameShift[]> {
