@@ -121,7 +121,7 @@ function bilinearAxis(size: number, d: number): BilinearAxis {
 
 /**
  * One bilinear sample, in integers (weights in 1/256 px, as image libraries do; twice as fast as
- * doubles here): exact at whole offsets, where the weights are 0 and 256.
+ * doubles here).
  */
 function bilinearAt(src: Uint8Array, xs: BilinearAxis, ys: BilinearAxis, x: number, y: number, width: number): number {
   const top = ys.near[y] * width;
@@ -144,41 +144,6 @@ export function clipInput(frames: readonly Uint8Array[], offsets: readonly (read
   if (offsets.length !== frames.length) throw new RangeError(`clipInput: ${offsets.length} offsets for ${frames.length} frames`);
   const size = outWidth * outHeight;
   const out = new Uint8Array(frames.length * size);
-  const whole = width % outWidth === 0 && height % outHeight === 0;
-  frames.forEach((frame, t) => {
-    const [dx, dy] = offsets[t];
-    const into = out.subarray(t * size, (t + 1) * size);
-    // The last frame (and any frame that did not move) is only shrunk.
-    if (dx === 0 && dy === 0) into.set(downscaleGray(frame, width, height, outWidth, outHeight));
-    else if (whole) bilinearBlocks(frame, width, height, dx, dy, outWidth, outHeight, into);
-    else into.set(downscaleGray(shiftGrayBilinear(frame, width, height, dx, dy), width, height, outWidth, outHeight));
-  });
+  frames.forEach((frame, t) => out.set(downscaleGray(shiftGrayBilinear(frame, width, height, offsets[t][0], offsets[t][1]), width, height, outWidth, outHeight), t * size));
   return out;
 }
-
-/**
- * downscaleBlocks(shiftGrayBilinear(src, dx, dy)) into `out` without the shifted copy: the same
- * rounded pixels summed, so the same bytes (at whole offsets, shiftGray's pixels: weights 0 and 1).
- */
-function bilinearBlocks(src: Uint8Array, width: number, height: number, dx: number, dy: number, outWidth: number, outHeight: number, out: Uint8Array): void {
-  if (src.length !== width * height) throw new RangeError(`clipInput: a frame holds ${src.length} bytes for ${width}x${height}`);
-  if (!Number.isFinite(dx) || !Number.isFinite(dy)) throw new RangeError(`clipInput: offsets must be finite, got ${dx} and ${dy}`);
-  const fx = width / outWidth;
-  const fy = height / outHeight;
-  const area = fx * fy;
-  const xs = bilinearAxis(width, dx);
-  const ys = bilinearAxis(height, dy);
-  const sums = new Int32Array(outWidth);
-  for (let oy = 0; oy < outHeight; oy++) {
-    sums.fill(0);
-    for (let y = oy * fy; y < (oy + 1) * fy; y++) {
-      for (let ox = 0, x = 0; ox < outWidth; ox++) {
-        let sum = 0;
-        for (let k = 0; k < fx; k++, x++) sum += bilinearAt(src, xs, ys, x, y, width);
-        sums[ox] += sum;
-      }
-    }
-    for (let ox = 0; ox < outWidth; ox++) out[oy * outWidth + ox] = Math.min(255, Math.round(sums[ox] / area));
-  }
-}
-

@@ -11,7 +11,7 @@ import { CameraCountTally } from '../ingest/camera-health';
 import { Clip } from '../ingest/clip-assembler';
 import { ReorderCounts } from '../ingest/reorder-window';
 import { CameraStream, TrackedFrame } from './camera-stream';
-import { alignClips, ClipAlignment } from './frame-alignment';
+import { alignClips, ClipAlignment, ClipFrames } from './frame-alignment';
 import { defectImages } from './inspection-images';
 import { InspectionMetrics } from './inspection-metrics';
 import { INSPECTION_OPTIONS, InspectionOptions } from './inspection-options';
@@ -291,12 +291,13 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       this.metrics.batchStage.observe({ stage }, (now - at) / 1000);
       at = now;
     };
-    const aligned = this.#align(work.clips, state).then((alignments) => {
+    const frames = work.clips.map((clip) => ({ grays: clip.frames.map((frame) => this.#trackedOf(frame).gray), width: clip.width, height: clip.height }));
+    const aligned = this.#align(work.clips, frames, state).then((alignments) => {
       lap('align');
       return alignments;
     });
     const records = aligned.then(async (alignments) => {
-      const done = await this.#inspect(work.clips, alignments, champion);
+      const done = await this.#inspect(work.clips, frames, alignments, champion);
       lap('score');
       return done;
     });
@@ -401,8 +402,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   }
 
   /** Every clip's frames against its last frame, all cameras of the batch in one call per frame size. */
-  async #align(clips: Clip[], state: PartitionState): Promise<ClipAlignment[]> {
-    const alignments = await alignClips(clips.map((clip) => ({ grays: clip.frames.map((frame) => this.#trackedOf(frame).gray), width: clip.width, height: clip.height })));
+  async #align(clips: Clip[], frames: ClipFrames[], state: PartitionState): Promise<ClipAlignment[]> {
+    const alignments = await alignClips(frames);
     clips.forEach((clip, i) => {
       state.cameras.get(clip.cameraId)?.health.setAlignmentConfidence(alignments[i].confidence);
       this.metrics.alignmentConfidence.set({ camera: clip.cameraId }, alignments[i].confidence);
@@ -411,12 +412,11 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   }
 
   /** Scores clips the model can serve (the batch's ingest dropped the others). */
-  async #inspect(clips: Clip[], alignments: ClipAlignment[], model: InspectorModel): Promise<InspectionRecord[]> {
+  async #inspect(clips: Clip[], frames: ClipFrames[], alignments: ClipAlignment[], model: InspectorModel): Promise<InspectionRecord[]> {
     const { manifest } = model;
     const prepared = clips.map((clip, i) => {
       const alignment = alignments[i];
-      const grays = clip.frames.map((frame) => this.#trackedOf(frame).gray);
-      const input = clipInput(grays, alignment.offsets, clip.width, clip.height, manifest.inputWidth, manifest.inputHeight);
+      const input = clipInput(frames[i].grays, alignment.offsets, clip.width, clip.height, manifest.inputWidth, manifest.inputHeight);
       return { clip, alignment, output: this.#batcher.submit({ model, input }) };
     });
     const records: InspectionRecord[] = [];
