@@ -73,4 +73,13 @@ export interface Binding {
     width: number,
     options: NativeAlignOptions,
   ): Promise<NativeAlignResult>;
+  prepareFrames(
+    frames: Uint8Array,
+    offsets: Float64Array,
+    height: number,
+    width: number,
+    outHeight: number,
+    outWidth: number,
+    options: { backend: 'cpu' | 'cuda'; threads: number },
+  ): Promise<Float32Array>;
 }

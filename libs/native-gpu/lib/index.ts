@@ -17,6 +17,8 @@ export type {
   AlignFramesResult,
   GrayImages,
 } from './align-frames';
+export { prepareFrames } from './prepare-frames';
+export type { PrepareFramesInput, PrepareFramesOptions, PrepareFramesResult } from './prepare-frames';
 export { ClipModel, loadClipModel } from './clip-model';
 export type { ClipModelResult, ClipModelRunOptions } from './clip-model';
 export type { ClipArchitecture } from './clip-model-onnx';

@@ -9,6 +9,7 @@
 //                         error?, code? }
 //   windowAggregates()  Promise of sliding-window aggregates          (ops/window_agg/)
 //   alignFrames()       Promise of per-pair shifts (phase correlation) (ops/align/)
+//   prepareFrames()     Promise of the clip model's input: frames shifted, shrunk, scaled (ops/prepare/)
 //   createSequenceModel(), runSequenceModel(), releaseSequenceModel()
 //                       the risk sequence model, loaded once (ops/sequence_model/)
 //   createClipModel(), runClipModel(), releaseClipModel()
@@ -24,6 +25,9 @@ Napi::Value WindowAggregates(const Napi::CallbackInfo& info);
 namespace vigil::align {
 Napi::Value AlignFrames(const Napi::CallbackInfo& info);
 }  // namespace vigil::align
+namespace vigil::prepare {
+Napi::Value PrepareFrames(const Napi::CallbackInfo& info);
+}  // namespace vigil::prepare
 namespace vigil::sequence_model {
 Napi::Value CreateSequenceModel(const Napi::CallbackInfo& info);
 Napi::Value RunSequenceModel(const Napi::CallbackInfo& info);
@@ -44,6 +48,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("windowAggregates",
               Napi::Function::New(env, window_agg::WindowAggregates, "windowAggregates"));
   exports.Set("alignFrames", Napi::Function::New(env, align::AlignFrames, "alignFrames"));
+  exports.Set("prepareFrames", Napi::Function::New(env, prepare::PrepareFrames, "prepareFrames"));
   exports.Set("createSequenceModel", Napi::Function::New(env, sequence_model::CreateSequenceModel,
                                                         "createSequenceModel"));
   exports.Set("runSequenceModel",
