@@ -19,6 +19,12 @@ export interface InspectionOptions {
   pipelineDepth: number;
   /** How often a camera's health is written to defect.camera_health. */
   healthSnapshotMs: number;
+  /**
+   * How long a partition's cursor and camera counts may wait to be stored. A batch that completes no
+   * clip is not stored on its own within this long of the partition's last store: what it read goes
+   * with the next batch, or is stored on its own once the partition is this long without one.
+   */
+  cursorFlushMs: number;
 }
 
 export const INSPECTION_OPTIONS = Symbol('INSPECTION_OPTIONS');
@@ -32,6 +38,7 @@ export const DEFAULT_INSPECTION_OPTIONS: Readonly<InspectionOptions> = {
   maxWaitMs: 0,
   pipelineDepth: 8,
   healthSnapshotMs: 10_000,
+  cursorFlushMs: 1_000,
 };
 
 /** Checks options, naming the bad one. */
@@ -39,7 +46,7 @@ export function checkInspectionOptions(options: InspectionOptions): InspectionOp
   for (const [name, min] of [['reorderSize', 1], ['clipStride', 1], ['maxMissing', 0], ['maxBatchSize', 1], ['pipelineDepth', 1]] as const) {
     if (!Number.isInteger(options[name]) || options[name] < min) throw new RangeError(`${name}: expected an integer >= ${min}, got ${options[name]}`);
   }
-  for (const name of ['reorderMaxWaitMs', 'maxWaitMs', 'healthSnapshotMs'] as const) {
+  for (const name of ['reorderMaxWaitMs', 'maxWaitMs', 'healthSnapshotMs', 'cursorFlushMs'] as const) {
     if (!(Number.isFinite(options[name]) && options[name] >= 0)) throw new RangeError(`${name}: expected a number of ms >= 0, got ${options[name]}`);
   }
   return options;

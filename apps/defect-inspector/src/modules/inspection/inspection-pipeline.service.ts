@@ -6,11 +6,11 @@ import { MicroBatcher, SlotLease } from '@vigil/core-ml';
 import { DeadLetterError, InboundMessage, JsonLogger, RejectedMessage } from '@vigil/platform';
 import { Kafka } from 'kafkajs';
 
-import { clipInput } from '../../training/preprocess';
 import { CameraCountTally } from '../ingest/camera-health';
 import { Clip } from '../ingest/clip-assembler';
 import { ReorderCounts } from '../ingest/reorder-window';
 import { CameraStream, TrackedFrame } from './camera-stream';
+import { clipInputs } from './clip-inputs';
 import { alignClips, ClipAlignment, ClipFrames } from './frame-alignment';
 import { defectImages } from './inspection-images';
 import { InspectionMetrics } from './inspection-metrics';
@@ -43,6 +43,10 @@ interface PartitionState {
   tail: { stored: Promise<unknown> };
   /** Batches ingested whose verdicts are not stored yet (settled promises, oldest first). */
   inFlight: Promise<void>[];
+  /** Monotonic ms of the last batch launched (each stores the cursor and the counts up to it). */
+  launchedAt: number;
+  /** Batches read since then that were not launched: they completed no clip (see cursorFlushMs). */
+  held: boolean;
 }
 
 /** What one batch left to do once its frames are in their cameras' windows. */
@@ -58,7 +62,8 @@ const CAMERA_ID = /^[\x21-\x7e]{1,64}$/;
 
 interface ClipJob {
   model: InspectorModel;
-  input: Uint8Array;
+  /** `[frames][inputHeight][inputWidth]` grey / 255. */
+  input: Float32Array;
 }
 
 interface ClipOutput {
@@ -73,7 +78,7 @@ interface ClipOutput {
  * camera's ReorderWindow and ClipAssembler; then the handler returns, so the consumer fetches the
  * next frames while this batch's work goes on behind it: every frame of each completed clip is
  * aligned to the clip's last frame (one alignFrames call for all cameras), moved onto it and shrunk
- * exactly as training's clipInput does, the champion scores clips of every partition and batch in
+ * exactly as training's clipInput does (clipInputs, off the JS thread), the champion scores clips of every partition and batch in
  * shared runs, and the batch's inspections, images and the partition's cursor are stored in one
  * statement before the outbox publishes them. Within a partition, batches store in order; at most
  * `pipelineDepth` of them are in flight.
@@ -93,6 +98,11 @@ interface ClipOutput {
  * offset they are (`countedTo`): a rebuilt state counts the frames at or above it, replayed (a
  * failed batch's, never dead-lettered twice) or redelivered, and none below, so each frame is counted
  * once; the store refuses counts that do not follow on from the stored countedTo.
+ *
+ * A batch that completes no clip has nothing to publish, so it is not stored on its own while the
+ * partition stored within `cursorFlushMs`: its counts stay in the tally and the next batch's
+ * cursor covers it (a timer stores them if no batch comes). Until then a restart re-reads it, which
+ * the cursor makes safe; at 100 fps this halves the stores.
  */
 @Injectable()
 export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -108,6 +118,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   /** Per partition: consecutive failed recoveries, for the backoff. */
   readonly #failures = new Map<number, number>();
   readonly #recoveries = new Set<NodeJS.Timeout>();
+  /** Per partition: the timer that stores what held batches read, unless a batch stores it first. */
+  readonly #flushes = new Map<number, NodeJS.Timeout>();
   #stopping = false;
 
   constructor(
@@ -133,8 +145,9 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.#stopping = true;
-    for (const timer of this.#recoveries) clearTimeout(timer);
+    for (const timer of [...this.#recoveries, ...this.#flushes.values()]) clearTimeout(timer);
     this.#recoveries.clear();
+    this.#flushes.clear();
     // A handler the consumer is still finishing may ingest one more batch meanwhile.
     for (let idle = 0; idle < 2; ) {
       const pending = [...this.#locks.values(), ...this.#settled.values()];
@@ -227,6 +240,14 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       // Transport faults seen while replaying were counted before the restart.
       for (const camera of state.cameras.values()) state.reported.set(camera.cameraId, { ...camera.reorderCounts });
       for (const message of messages) feed(message, true);
+      if (messages.length > 0 && clips.length === 0 && performance.now() - state.launchedAt < this.options.cursorFlushMs) {
+        // Nothing to inspect: its counts stay in the tally and its cursor is stored by a later batch.
+        state.nextOffset = upTo;
+        state.held = true;
+        this.#reportCounts(state);
+        this.#scheduleFlush(partition, state);
+        return rejected;
+      }
 
       const counts: BatchCounts = { from: state.countedTo, buckets: state.counts.take() };
       state.countedTo = Math.max(state.countedTo, upTo);
@@ -244,6 +265,19 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     } finally {
       if (!launched) lease.release();
     }
+  }
+
+  /** Stores what the partition's held batches read once it has gone cursorFlushMs without a launch. */
+  #scheduleFlush(partition: number, state: PartitionState): void {
+    if (this.#flushes.has(partition)) return;
+    const timer = setTimeout(() => {
+      this.#flushes.delete(partition);
+      void this.#exclusive(partition, async () => {
+        if (this.#stopping || this.#partitions.get(partition) !== state || !state.held) return;
+        await this.#ingest(partition, [], state.nextOffset);
+      }).catch((error: unknown) => this.logger.pino.error({ err: error, partition }, 'storing a partition cursor failed; the next batch rebuilds it'));
+    }, this.options.cursorFlushMs);
+    this.#flushes.set(partition, timer);
   }
 
   /** The model lease for one batch; the first batch can come before the slot loaded the champion. */
@@ -283,6 +317,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
 
   /** Aligns and scores the batch's clips, and stores them after the previous batch stored. */
   #launch(partition: number, state: PartitionState, work: BatchWork, lease: SlotLease<InspectorModel>): void {
+    state.launchedAt = performance.now();
+    state.held = false;
     const champion = lease.champion as InspectorModel;
     // Each stage's time runs from the end of the one before: together they are the batch's time in flight.
     let at = performance.now();
@@ -379,6 +415,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
       snapshotAt: new Map(),
       tail: { stored: Promise.resolve() },
       inFlight: [],
+      launchedAt: -Infinity,
+      held: false,
     };
   }
 
@@ -414,11 +452,8 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   /** Scores clips the model can serve (the batch's ingest dropped the others). */
   async #inspect(clips: Clip[], frames: ClipFrames[], alignments: ClipAlignment[], model: InspectorModel): Promise<InspectionRecord[]> {
     const { manifest } = model;
-    const prepared = clips.map((clip, i) => {
-      const alignment = alignments[i];
-      const input = clipInput(frames[i].grays, alignment.offsets, clip.width, clip.height, manifest.inputWidth, manifest.inputHeight);
-      return { clip, alignment, output: this.#batcher.submit({ model, input }) };
-    });
+    const inputs = await clipInputs(frames, alignments, manifest.inputWidth, manifest.inputHeight);
+    const prepared = clips.map((clip, i) => ({ clip, alignment: alignments[i], output: this.#batcher.submit({ model, input: inputs[i] }) }));
     const records: InspectionRecord[] = [];
     for (const { clip, alignment, output } of prepared) {
       const { logits, heatmap } = await output;
@@ -538,7 +573,7 @@ function senderOf(message: InboundMessage): string | undefined {
   return [message.key?.toString('utf8'), message.headers['camera-id']].find((id) => id !== undefined && CAMERA_ID.test(id));
 }
 
-/** One model run per version present in the batch: [N, 1, L, H, W] scaled by 1/255, as trained. */
+/** One model run per version present in the batch: [N, 1, L, H, W], as trained. */
 async function runClips(jobs: ClipJob[]): Promise<ClipOutput[]> {
   const outputs: ClipOutput[] = new Array(jobs.length);
   const byModel = new Map<InspectorModel, number[]>();
@@ -547,10 +582,7 @@ async function runClips(jobs: ClipJob[]): Promise<ClipOutput[]> {
     const { frames, inputHeight, inputWidth, classes, heatWidth, heatHeight } = model.manifest;
     const size = frames * inputHeight * inputWidth;
     const data = new Float32Array(indices.length * size);
-    indices.forEach((index, k) => {
-      const input = jobs[index].input;
-      for (let p = 0; p < size; p++) data[k * size + p] = input[p] / 255;
-    });
+    indices.forEach((index, k) => data.set(jobs[index].input, k * size));
     const { logits, heatmap: heatmaps } = await model.engine.score(data, indices.length, frames, inputHeight, inputWidth);
     const heat = heatWidth * heatHeight;
     indices.forEach((index, k) => {
