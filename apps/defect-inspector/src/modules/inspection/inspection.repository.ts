@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InspectionResultMessage } from '@vigil/contracts';
+import { preparedQuery } from '@vigil/platform';
 import { DataSource } from 'typeorm';
 
 import type { CameraHealthSnapshot, CountBucket } from '../ingest/camera-health';
@@ -81,7 +82,7 @@ export class InspectionRepository {
    * is refused. The cursor row's lock, taken first, orders consumers of one partition.
    */
   async saveBatch(records: InspectionRecord[], cursor: PartitionCursor, counts: BatchCounts, health: HealthRow[]): Promise<{ id: string; inserted: boolean; published: boolean }[]> {
-    const rows = (await this.db.query(SAVE_BATCH, saveBatchParameters(records, cursor, counts, health))) as { moved: boolean; id: string | null; camera_id: string; seq_end: string }[];
+    const rows = await preparedQuery<{ moved: boolean; id: string | null; camera_id: string; seq_end: string }>(this.db, 'defect-save-batch', SAVE_BATCH, saveBatchParameters(records, cursor, counts, health));
     if (!rows[0].moved) {
       const [stored] = (await this.db.query(`SELECT "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [cursor.partition])) as { counted_to: string | null }[];
       throw new Error(`camera.frames partition ${cursor.partition} is counted to offset ${stored?.counted_to ?? 0}, not ${counts.from}: another consumer stored it meanwhile`);
@@ -119,7 +120,9 @@ export class InspectionRepository {
 
   /** One statement (atomic on its own): the entries marked, each partition's watermark moved forward. */
   async markPublished(ids: string[], watermarks: { partition: number; offset: string }[]): Promise<void> {
-    await this.db.query(
+    await preparedQuery(
+      this.db,
+      'defect-mark-published',
       `WITH "marked" AS (
          UPDATE "defect"."inspection" SET "published_at" = now() WHERE "id" = ANY($1::bigint[]) AND "published_at" IS NULL
        )
