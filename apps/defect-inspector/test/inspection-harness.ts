@@ -90,6 +90,29 @@ export class InspectionHarness {
     }
   }
 
+  /**
+   * Waits until the service stored its cursor (and camera counts) up to the end of every camera.frames
+   * partition: a batch that completes no clip is stored with a later one or by itself within cursorFlushMs.
+   */
+  async stored(timeoutMs = 30_000): Promise<void> {
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      const ends = (await admin.fetchTopicOffsets(Topic.CameraFrames)).filter((p) => BigInt(p.high) > BigInt(p.low));
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await this.db.query<{ partition: number; counted_to: string }>(`SELECT "partition", "counted_to" FROM "defect"."frame_cursor"`);
+        const countedTo = new Map(rows.map((row) => [row.partition, String(row.counted_to)]));
+        const behind = ends.filter((p) => countedTo.get(p.partition) !== p.high);
+        if (behind.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`cursors not stored to the end of partitions ${behind.map((p) => p.partition).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Waits until the service's group has committed every camera.frames message. */
   async caughtUp(groupId = GROUP_ID, timeoutMs = 60_000): Promise<void> {
     const admin = this.client.admin();

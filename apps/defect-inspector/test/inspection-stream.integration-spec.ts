@@ -137,6 +137,7 @@ describe('inspection pipeline through the broker', () => {
     await harness.send([...sent.slice(half, half + 50).map(toMessage), ...bad.slice(3).map(([m]) => m), ...sent.slice(half + 50).map(toMessage)]);
     await harness.waitForCount(`SELECT count(*)::int AS n FROM "defect"."inspection"`, EXPECTED_COUNT);
     await harness.caughtUp();
+    await harness.stored();
     await addMetrics();
     const lease = app.get(LiveInspectorModel).acquire();
     engine = lease.champion?.engine.name;
