@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// native.bench.js (`npm run bench:native`): per op, CPU-twin time and throughput on this machine
+// native.bench.js (`npm run bench:native`): per op (windowAggregates, alignFrames, prepareFrames), CPU-twin time and throughput on this machine
 // and, where `backends()` has cuda, GPU frames/s (end to end from JS, and kernels only by CUDA
 // events) with achieved DRAM bandwidth against the device's peak; for the risk sequence model and the
 // inspector's clip model, rows (clips)/s of the CPU twin against ONNX Runtime on the same file (and of CUDA). Every GPU configuration
@@ -14,7 +14,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { alignFrames, backends, deviceInfo, loadClipModel, loadSequenceModel, windowAggregates } = require('../dist');
+const { alignFrames, backends, deviceInfo, loadClipModel, loadSequenceModel, prepareFrames, windowAggregates } = require('../dist');
 const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
 
 const QUICK = process.argv.includes('--quick');
@@ -119,6 +119,34 @@ async function benchAlign(hasCuda, peak) {
     }
   }
   return { cpuRows, gpuRows };
+}
+
+// prepareFrames on a clip batch's frames (4 clips of 8) at sub-pixel offsets, shrunk to the clip
+// model's 64 × 64: the CPU twin, and CUDA where present once it matched the twin bit for bit.
+async function benchPrepare(hasCuda) {
+  const rows = [];
+  const count = 32;
+  for (const [width, height] of [...SIZES.slice(0, 1), [160, 120], ...SIZES.slice(1)]) {
+    const random = rng(width * height);
+    const input = {
+      width,
+      height,
+      frames: Uint8Array.from({ length: count * width * height }, () => Math.floor(random() * 256)),
+      offsets: Float64Array.from({ length: 2 * count }, () => (random() - 0.5) * 12),
+      outWidth: 64,
+      outHeight: 64,
+    };
+    const cpuSeconds = await time(() => prepareFrames(input, { backend: 'cpu' }), QUICK ? 3 : 30, QUICK ? 0.3 : 2);
+    let gpu = 'n/a';
+    if (hasCuda) {
+      const twin = await prepareFrames(input, { backend: 'cpu' });
+      const cuda = await prepareFrames(input, { backend: 'cuda' });
+      if (cuda.data.some((v, i) => !Object.is(v, twin.data[i]))) throw new Error(`prepareFrames ${width}x${height}: cuda differs from the CPU twin`);
+      gpu = fmt(count / (await time(() => prepareFrames(input, { backend: 'cuda' }), QUICK ? 3 : 30, QUICK ? 0.3 : 2)), 0);
+    }
+    rows.push(`| ${width}×${height} → 64×64 | ${count} | ${fmt(cpuSeconds * 1e3, 2)} | ${fmt(count / cpuSeconds, 0)} | ${gpu} |`);
+  }
+  return rows;
 }
 
 async function benchWindowAgg(hasCuda) {
@@ -256,6 +284,7 @@ async function benchClipModel(hasCuda) {
   const peak = device ? device.peakMemoryBandwidthBytesPerSecond : 0;
   const windowRows = await benchWindowAgg(hasCuda);
   const { cpuRows, gpuRows } = await benchAlign(hasCuda, peak);
+  const prepareRows = await benchPrepare(hasCuda);
   const sequenceRows = await benchSequenceModel(hasCuda);
   const clip = await benchClipModel(hasCuda);
   const body = [
@@ -286,6 +315,14 @@ async function benchClipModel(hasCuda) {
         ].join('\n')
       : 'GPU: not measured here (backends() has no cuda on this machine). On a GPU machine without Node, `bash libs/native-gpu/dev/align_lab.sh` validates and times the kernels.',
     '',
+    '### prepareFrames',
+    '',
+    "The clip model's input from GRAY8 frames: each read at a sub-pixel offset (integer bilinear), area-shrunk to 64 × 64 and scaled by 1/255, bit for bit as the inspector's training builds it. One call per batch of 32 frames (4 clips), median call from JS; CPU twin on one thread (its default below 64 frames). CUDA is checked bit for bit against the twin before it is timed.",
+    '',
+    '| frames | per call | CPU ms per call | CPU frames/s | CUDA frames/s |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...prepareRows,
+    '',
     '### sequence model (models/risk/1/sequence.onnx)',
     '',
     'Rows [16 steps × 26 channels] scored per second from JS (validation and marshalling included), median call. CPU twin: all threads; ORT: onnxruntime-node CPU, default session options, same file. ' +
@@ -303,7 +340,7 @@ async function benchClipModel(hasCuda) {
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     ...clip.rows,
   ].join('\n');
-  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates, alignFrames, the sequence model and the clip model', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
+  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates, alignFrames, prepareFrames, the sequence model and the clip model', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
   console.log(body);
   console.log(`\nwritten to ${DOC} (section native)`);
 })().catch((error) => {
