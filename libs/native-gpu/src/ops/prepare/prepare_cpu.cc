@@ -1,6 +1,7 @@
 // prepare_cpu.cc: the CPU twin of prepareFrames (see prepare.h). Frames are independent: threads
-// take frames. Each frame's axis samples, and each call's shrink weights, are computed once with
-// prepare_device.h's functions and looked up per pixel.
+// take frames. A frame is read at its offset in two separable integer passes (each source row
+// along x once, then each output row from two of those), which give device::Sample's bytes exactly;
+// the axis tables and each call's shrink weights come from prepare_device.h's functions.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -48,52 +49,137 @@ struct Plan {
   }
 };
 
-// Per-thread scratch: the frame's axis samples, block sums, or its shifted bytes.
-struct Scratch {
-  std::vector<device::AxisSample> x, y;
-  std::vector<int> sums;
-  std::vector<uint8_t> shifted;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VG_PREP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define VG_PREP_CLONES
+#endif
 
-  explicit Scratch(const Params& p)
-      : x(p.width), y(p.height), sums(p.out_width), shifted(p.frame_size()) {}
+// One axis of a frame's read at its offset (device::AxisAt per index), and the run of indices where
+// it reads src[i + shift] and src[i + shift + 1] with one weight (all but the clamped edges).
+struct Axis {
+  std::vector<int32_t> near, far, weight;
+  int run_begin = 0, run_end = 0, shift = 0, run_weight = 0;
+
+  explicit Axis(int size) : near(size), far(size), weight(size) {}
+
+  void Set(double d) {
+    const int size = static_cast<int>(near.size());
+    for (int i = 0; i < size; ++i) {
+      const device::AxisSample s = device::AxisAt(i, d, size);
+      near[i] = s.near;
+      far[i] = s.far;
+      weight[i] = s.weight;
+    }
+    const int mid = size / 2;
+    shift = near[mid] - mid;
+    run_weight = weight[mid];
+    auto in_run = [&](int i) {
+      return near[i] == i + shift && far[i] == i + shift + 1 && weight[i] == run_weight;
+    };
+    run_begin = run_end = mid;
+    if (!in_run(mid)) return;
+    while (run_begin > 0 && in_run(run_begin - 1)) --run_begin;
+    while (run_end < size && in_run(run_end)) ++run_end;
+  }
 };
 
-// Whole ratio: each output row sums its fy source rows of shifted pixels, fx at a time.
-void ShrinkBlocks(const Params& p, const Plan& plan, const uint8_t* frame, Scratch& w, float* out) {
+// Per-thread scratch: the frame's axes, its rows interpolated along x, its shifted bytes.
+struct Scratch {
+  Axis x, y;
+  std::vector<int32_t> rows;   // [height][width]: row r read along x (computed on first use)
+  std::vector<uint8_t> ready;  // per source row: rows[r] computed for this frame
+  std::vector<uint8_t> shifted;
+  std::vector<int32_t> columns;  // a block's column sums
+
+  explicit Scratch(const Params& p)
+      : x(p.width),
+        y(p.height),
+        rows(p.frame_size()),
+        ready(p.height),
+        shifted(p.frame_size()),
+        columns(p.width) {}
+};
+
+// h[x] = row[near[x]]·(256 − w[x]) + row[far[x]]·w[x]: device::Sample's inner sums, exact in
+// integers; the run is one contiguous loop the compiler vectorises.
+VG_PREP_CLONES void ReadAlongX(const uint8_t* __restrict row, const Axis& a,
+                               int32_t* __restrict h) {
+  const int width = static_cast<int>(a.near.size());
+  const int32_t* near = a.near.data();
+  const int32_t* far = a.far.data();
+  const int32_t* weight = a.weight.data();
+  const int begin = a.run_begin;
+  const int end = a.run_end;
+  for (int x = 0; x < begin; ++x) h[x] = row[near[x]] * (256 - weight[x]) + row[far[x]] * weight[x];
+  const uint8_t* __restrict r0 = row + a.shift;
+  const uint8_t* __restrict r1 = r0 + 1;
+  const int w1 = a.run_weight;
+  const int w0 = 256 - w1;
+  for (int x = begin; x < end; ++x) h[x] = r0[x] * w0 + r1[x] * w1;
+  for (int x = end; x < width; ++x)
+    h[x] = row[near[x]] * (256 - weight[x]) + row[far[x]] * weight[x];
+}
+
+// out[x] = (top[x]·(256 − b) + bottom[x]·b + 32768) >> 16: device::Sample, given its row sums.
+VG_PREP_CLONES void ReadAlongY(const int32_t* __restrict top, const int32_t* __restrict bottom,
+                               int b, int width, uint8_t* __restrict out) {
+  for (int x = 0; x < width; ++x) {
+    out[x] = static_cast<uint8_t>((top[x] * (256 - b) + bottom[x] * b + 32768) >> 16);
+  }
+}
+
+// The frame read at its offset, as device::Sample gives each pixel, in two separable passes.
+void Shift(const Params& p, const uint8_t* frame, Scratch& w) {
+  std::fill(w.ready.begin(), w.ready.end(), 0);
+  auto row = [&](int r) {
+    int32_t* h = w.rows.data() + static_cast<size_t>(r) * p.width;
+    if (!w.ready[r]) ReadAlongX(frame + static_cast<size_t>(r) * p.width, w.x, h);
+    w.ready[r] = 1;
+    return h;
+  };
+  for (int y = 0; y < p.height; ++y) {
+    const int32_t* top = row(w.y.near[y]);
+    const int32_t* bottom = row(w.y.far[y]);
+    ReadAlongY(top, bottom, w.y.weight[y], p.width,
+               w.shifted.data() + static_cast<size_t>(y) * p.width);
+  }
+}
+
+// acc[x] += row[x]: a block's column sums, one source row at a time (vectorised).
+VG_PREP_CLONES void AddRow(const uint8_t* __restrict row, int width, int32_t* __restrict acc) {
+  for (int x = 0; x < width; ++x) acc[x] += row[x];
+}
+
+// Whole ratio: each output is the mean of an fx × fy block of shifted pixels.
+void ShrinkBlocks(const Params& p, const Plan& plan, Scratch& w, float* out) {
+  const int width = p.width;
+  const int out_width = p.out_width;
   const int fx = plan.fx;
+  int32_t* acc = w.columns.data();
   for (int oy = 0; oy < p.out_height; ++oy) {
-    std::fill(w.sums.begin(), w.sums.end(), 0);
+    std::fill(acc, acc + width, 0);
     for (int y = oy * plan.fy; y < (oy + 1) * plan.fy; ++y) {
-      const device::AxisSample sy = w.y[y];
-      for (int ox = 0, x = 0; ox < p.out_width; ++ox) {
-        int sum = 0;
-        for (int k = 0; k < fx; ++k, ++x) sum += device::Sample(frame, p.width, w.x[x], sy);
-        w.sums[ox] += sum;
-      }
+      AddRow(w.shifted.data() + static_cast<size_t>(y) * width, width, acc);
     }
-    float* row = out + static_cast<size_t>(oy) * p.out_width;
-    for (int ox = 0; ox < p.out_width; ++ox) {
-      row[ox] = plan.by_sum.empty() ? device::Scaled(device::AreaByte(w.sums[ox], fx * plan.fy))
-                                    : plan.by_sum[w.sums[ox]];
+    float* o = out + static_cast<size_t>(oy) * out_width;
+    for (int ox = 0; ox < out_width; ++ox) {
+      int sum = 0;
+      for (int k = 0; k < fx; ++k) sum += acc[ox * fx + k];
+      o[ox] = plan.by_sum.empty() ? device::Scaled(device::AreaByte(sum, fx * plan.fy))
+                                  : plan.by_sum[sum];
     }
   }
 }
 
 void PrepareFrame(const Params& p, const Plan& plan, int64_t index, Scratch& w, float* out) {
-  const uint8_t* frame = p.frames + static_cast<size_t>(index) * p.frame_size();
-  const double dx = p.offsets[2 * index];
-  const double dy = p.offsets[2 * index + 1];
-  for (int x = 0; x < p.width; ++x) w.x[x] = device::AxisAt(x, dx, p.width);
-  for (int y = 0; y < p.height; ++y) w.y[y] = device::AxisAt(y, dy, p.height);
+  w.x.Set(p.offsets[2 * index]);
+  w.y.Set(p.offsets[2 * index + 1]);
+  Shift(p, p.frames + static_cast<size_t>(index) * p.frame_size(), w);
   float* o = out + static_cast<size_t>(index) * p.out_size();
-  if (plan.whole) return ShrinkBlocks(p, plan, frame, w, o);
-  // Any ratio: the shifted frame once, then each output cell's weighted sum.
-  uint8_t* shifted = w.shifted.data();
-  for (int y = 0; y < p.height; ++y) {
-    for (int x = 0; x < p.width; ++x)
-      shifted[static_cast<size_t>(y) * p.width + x] =
-          static_cast<uint8_t>(device::Sample(frame, p.width, w.x[x], w.y[y]));
-  }
+  if (plan.whole) return ShrinkBlocks(p, plan, w, o);
+  // Any ratio: each output cell's weighted sum of the shifted bytes.
+  const uint8_t* shifted = w.shifted.data();
   for (int oy = 0; oy < p.out_height; ++oy) {
     for (int ox = 0; ox < p.out_width; ++ox) {
       const int byte = device::SpanByte(plan.xs[ox], plan.ys[oy], plan.area, [&](int x, int y) {
