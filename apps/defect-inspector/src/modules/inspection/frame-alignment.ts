@@ -1,4 +1,6 @@
-import { alignFrames, AlignFramesInput, AlignFramesOptions, AlignFramesResult, prepareFrames } from '@vigil/native-gpu';
+import { alignFrames, AlignFramesInput, AlignFramesOptions, AlignFramesResult } from '@vigil/native-gpu';
+
+import { downscaleGray } from '../../training/preprocess';
 
 /** How a frame moved against its reference: `frame(x, y) ≈ reference(x − dx, y − dy)`. */
 export interface FrameShift {
@@ -39,6 +41,7 @@ const BAND_SHARE = 1 / 6;
  * 64 × 64: a quarter of the FFT work), the bands at full size: the whole-frame estimate mostly
  * decides which band wins, and on simulator frames the clip offsets came out as exact as with a
  * full-size whole frame (measured when this changed; the spec on simulator clips keeps them exact).
+ * An image must not change once passed: its shrunk copy is kept for its next use.
  */
 export async function alignPairs(pairs: readonly AlignPair[], align: Aligner = alignOnOneThread): Promise<FrameShift[]> {
   const banded = pairs.filter((pair) => pair.height >= 3 * MIN_ALIGN_SIDE);
@@ -105,12 +108,14 @@ async function alignRegions(pairs: readonly AlignPair[], align: Aligner, factorO
     const factor = factorOf(width, height);
     const w = Math.floor(width / factor);
     const h = Math.floor(height / factor);
-    const chosen = indices.map((index) => pairs[index]);
-    const input =
-      factor === 1
-        ? { width, height, references: concat(chosen.map((pair) => pair.reference), new Uint8Array(chosen.length * w * h)), frames: concat(chosen.map((pair) => pair.frame), new Uint8Array(chosen.length * w * h)) }
-        : await shrunkInput(chosen, width, height, w, h);
-    const result = await align(input);
+    const shrink = (image: Uint8Array) => (factor === 1 ? image : shrunk(image, width, height, w, h));
+    const references = new Uint8Array(indices.length * w * h);
+    const frames = new Uint8Array(indices.length * w * h);
+    indices.forEach((index, k) => {
+      references.set(shrink(pairs[index].reference), k * w * h);
+      frames.set(shrink(pairs[index].frame), k * w * h);
+    });
+    const result = await align({ width: w, height: h, references, frames });
     indices.forEach((index, k) => {
       shifts[index] = { dx: result.dx[k] * (width / w), dy: result.dy[k] * (height / h), confidence: Math.min(1, Math.max(0, result.confidence[k])) };
     });
@@ -118,34 +123,15 @@ async function alignRegions(pairs: readonly AlignPair[], align: Aligner, factorO
   return shifts;
 }
 
-function concat<T extends Uint8Array | Float32Array>(images: readonly ArrayLike<number>[], into: T): T {
-  images.forEach((image, k) => into.set(image, k * image.length));
-  return into;
-}
+/** Shrunk copies by source image: a clip's last frame is shrunk once for all the pairs it is in. */
+const shrunkCopies = new WeakMap<Uint8Array, { width: number; height: number; image: Uint8Array }>();
 
-/**
- * The pairs' images area-shrunk to w × h, as floats (grey / 255: alignFrames normalises each image,
- * so the scale does not matter): each distinct image once (a clip's last frame is in all its
- * pairs), by prepareFrames off the JS thread.
- */
-async function shrunkInput(pairs: readonly AlignPair[], width: number, height: number, w: number, h: number): Promise<AlignFramesInput> {
-  const distinct = [...new Set(pairs.flatMap((pair) => [pair.reference, pair.frame]))];
-  const { data } = await prepareFrames({
-    width,
-    height,
-    frames: concat(distinct, new Uint8Array(distinct.length * width * height)),
-    offsets: new Float64Array(2 * distinct.length),
-    outWidth: w,
-    outHeight: h,
-  });
-  const at = new Map(distinct.map((image, k) => [image, data.subarray(k * w * h, (k + 1) * w * h)]));
-  const shrunk = (image: Uint8Array) => at.get(image) as Float32Array;
-  return {
-    width: w,
-    height: h,
-    references: concat(pairs.map((pair) => shrunk(pair.reference)), new Float32Array(pairs.length * w * h)),
-    frames: concat(pairs.map((pair) => shrunk(pair.frame)), new Float32Array(pairs.length * w * h)),
-  };
+function shrunk(image: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
+  const cached = shrunkCopies.get(image);
+  if (cached !== undefined && cached.width === outWidth && cached.height === outHeight) return cached.image;
+  const copy = downscaleGray(image, width, height, outWidth, outHeight);
+  shrunkCopies.set(image, { width: outWidth, height: outHeight, image: copy });
+  return copy;
 }
 
 /** A clip's grey frames, oldest first; a filled slot repeats the array of the slot before it. */
