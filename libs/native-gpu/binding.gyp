@@ -61,6 +61,7 @@
                 'src/cuda/check.h',
                 'src/cuda/device_buffer.h',
                 'src/cuda/stream.h',
+                'src/device_math.h',
                 'src/ops/window_agg/window_agg.h',
                 'src/ops/window_agg/window_agg_device.h',
                 'src/ops/align/align.h',

@@ -1,10 +1,10 @@
-// model_registry.h: what the model bindings (sequence_model_worker.cc, clip_model_worker.cc) share: a
-// registry of loaded models by integer id, the id argument, and an AsyncWorker that pins its JS
+// model_registry.h: what the model bindings (sequence_model_worker.cc, clip_model_worker.cc) share:
+// a registry of loaded models by integer id, the id argument, and an AsyncWorker that pins its JS
 // inputs and settles a Promise from a Status.
 //
-// Ids rather than Externals: an External needs a napi finalizer reference, which Node never frees for
-// objects alive at process.exit() (valgrind then blames the addon); the TypeScript handle classes
-// (lib/native-model.ts) release the ids of collected models with a FinalizationRegistry.
+// Ids rather than Externals: an External needs a napi finalizer reference, which Node never frees
+// for objects alive at process.exit() (valgrind then blames the addon); the TypeScript handle
+// classes (lib/native-model.ts) release the ids of collected models with a FinalizationRegistry.
 #ifndef VIGIL_NATIVE_GPU_MODEL_REGISTRY_H_
 #define VIGIL_NATIVE_GPU_MODEL_REGISTRY_H_
 
@@ -19,12 +19,13 @@
 #include <vector>
 
 #include "common.h"
+#include "pinning_worker.h"
 
 namespace vigil {
 
-// The loaded models of one kind by id; runs hold a shared_ptr, so a model released mid-run lives until
-// the run settles. Never destroyed (models still registered at exit stay reachable, and no device
-// memory is freed after the CUDA runtime's own teardown).
+// The loaded models of one kind by id; runs hold a shared_ptr, so a model released mid-run lives
+// until the run settles. Never destroyed (models still registered at exit stay reachable, and no
+// device memory is freed after the CUDA runtime's own teardown).
 template <typename Model>
 class ModelRegistry {
  public:
@@ -54,8 +55,8 @@ class ModelRegistry {
   std::unordered_map<uint32_t, std::shared_ptr<const Model>> models_;
 };
 
-// The id in info[0], or 0 (with a pending TypeError "<op>: model must be a <kind> id") when it is not a
-// number.
+// The id in info[0], or 0 (with a pending TypeError "<op>: model must be a <kind> id") when it is
+// not a number.
 inline uint32_t ModelIdOf(const Napi::CallbackInfo& info, const char* op, const char* kind) {
   if (info.Length() < 1 || !info[0].IsNumber()) {
     Napi::TypeError::New(info.Env(), std::string(op) + ": model must be a " + kind + " id")
@@ -72,53 +73,6 @@ Napi::Value ReleaseModel(const Napi::CallbackInfo& info, const char* op, const c
   if (id != 0) ModelRegistry<Model>::Get().Remove(id);
   return info.Env().Undefined();
 }
-
-// An AsyncWorker that settles a Promise and keeps the JS buffers it reads alive until it is destroyed
-// (the worker thread reads them).
-class PinningWorker : public Napi::AsyncWorker {
- public:
-  PinningWorker(Napi::Env env, const char* name)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  void Pin(const Napi::Value& value) { pinned_.push_back(Napi::Persistent(value.As<Napi::Object>())); }
-
-  // Queues the worker (which deletes itself after OnOK/OnError) and returns its Promise.
-  static Napi::Promise Queue(std::unique_ptr<PinningWorker> worker) {
-    Napi::Promise promise = worker->deferred_.Promise();
-    worker.release()->Napi::AsyncWorker::Queue();
-    return promise;
-  }
-
- protected:
-  // Runs `body` and records a failure for OnError (never throws, never touches N-API).
-  template <typename Body>
-  void Guard(const std::string& prefix, Body body) {
-    Status status;
-    try {
-      status = body();
-    } catch (const std::bad_alloc&) {
-      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-    } catch (const std::exception& e) {
-      status = Status::Error(e.what());
-    }
-    status_ = status.WithPrefix(prefix);
-    if (!status_.ok()) SetError(status_.message());
-  }
-
-  void OnError(const Napi::Error& error) override {
-    if (status_.ok()) {
-      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
-    } else {
-      deferred_.Reject(StatusToError(Env(), status_).Value());
-    }
-  }
-
-  Napi::Promise::Deferred deferred_;
-
- private:
-  Status status_;
-  std::vector<Napi::ObjectReference> pinned_;
-};
 
 // Builds a model on the worker thread (Build()) and resolves with its new id.
 template <typename Model>

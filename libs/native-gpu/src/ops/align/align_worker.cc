@@ -18,39 +18,22 @@
 
 #include "common.h"
 #include "ops/align/align.h"
+#include "pinning_worker.h"
 #include "runtime.h"
 
 namespace vigil::align {
 
 namespace {
 
-class AlignWorker : public Napi::AsyncWorker {
+class AlignWorker : public PinningWorker {
  public:
   AlignWorker(Napi::Env env, Params params)
-      : Napi::AsyncWorker(env, "vigil:alignFrames"),
-        params_(std::move(params)),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  // Keeps an input buffer alive until the worker is destroyed (the worker thread reads it).
-  void Pin(const Napi::Value& array) {
-    pinned_.push_back(Napi::Persistent(array.As<Napi::Object>()));
-  }
+      : PinningWorker(env, "vigil:alignFrames"), params_(std::move(params)) {}
 
  protected:
   void Execute() override {
-    Status status;
-    try {
-      status = Run();
-    } catch (const std::bad_alloc&) {
-      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-    } catch (const std::exception& e) {
-      status = Status::Error(e.what());
-    }
-    status_ = status.WithPrefix(std::string("alignFrames (") +
-                                (params_.backend == Backend::kCuda ? "cuda" : "cpu") + ")");
-    if (!status_.ok()) SetError(status_.message());
+    Guard(params_.backend == Backend::kCuda ? "alignFrames (cuda)" : "alignFrames (cpu)",
+          [this]() { return Run(); });
   }
 
   void OnOK() override {
@@ -68,14 +51,6 @@ class AlignWorker : public Napi::AsyncWorker {
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
-    }
-  }
-
-  void OnError(const Napi::Error& error) override {
-    if (status_.ok()) {
-      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
-    } else {
-      deferred_.Reject(StatusToError(Env(), status_).Value());
     }
   }
 
@@ -105,13 +80,10 @@ class AlignWorker : public Napi::AsyncWorker {
   }
 
   Params params_;
-  Status status_;
   HostArray dx_, dy_, confidence_;
   HostFloatArray warped_;
   double device_ms_ = 0.0;
   double device_bytes_ = 0.0;
-  Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> pinned_;
 };
 
 }  // namespace
@@ -132,24 +104,22 @@ Napi::Value AlignFrames(const Napi::CallbackInfo& info) {
                          "alignFrames: expected (references, frames, height, width, options)");
   const int height = info[2].As<Napi::Number>().Int32Value();
   const int width = info[3].As<Napi::Number>().Int32Value();
-  VG_THROW_TYPE_ERROR_IF(height < kMinSide || height > kMaxSide || width < kMinSide ||
-                             width > kMaxSide,
-                         env, "alignFrames: height and width must be in [16, 1024]");
+  VG_THROW_TYPE_ERROR_IF(
+      height < kMinSide || height > kMaxSide || width < kMinSide || width > kMaxSide, env,
+      "alignFrames: height and width must be in [16, 1024]");
   const size_t image = static_cast<size_t>(height) * static_cast<size_t>(width);
   const size_t num_refs = references.ElementLength() / image;
   const size_t pairs = frames.ElementLength() / image;
-  VG_THROW_TYPE_ERROR_IF(references.ElementLength() % image != 0 ||
-                             frames.ElementLength() % image != 0 ||
-                             (num_refs != 1 && num_refs != pairs),
-                         env,
-                         "alignFrames: frames must hold whole images, references 1 or one per frame");
+  VG_THROW_TYPE_ERROR_IF(
+      references.ElementLength() % image != 0 || frames.ElementLength() % image != 0 ||
+          (num_refs != 1 && num_refs != pairs),
+      env, "alignFrames: frames must hold whole images, references 1 or one per frame");
 
   Params params;
   params.pixel = type == napi_uint8_array ? PixelType::kGray8 : PixelType::kFloat32;
-  params.references = static_cast<const uint8_t*>(references.ArrayBuffer().Data()) +
-                      references.ByteOffset();
-  params.frames =
-      static_cast<const uint8_t*>(frames.ArrayBuffer().Data()) + frames.ByteOffset();
+  params.references =
+      static_cast<const uint8_t*>(references.ArrayBuffer().Data()) + references.ByteOffset();
+  params.frames = static_cast<const uint8_t*>(frames.ArrayBuffer().Data()) + frames.ByteOffset();
   params.num_references = static_cast<int64_t>(num_refs);
   params.pairs = static_cast<int64_t>(pairs);
   params.height = height;
@@ -172,9 +142,7 @@ Napi::Value AlignFrames(const Napi::CallbackInfo& info) {
   auto worker = std::make_unique<AlignWorker>(env, std::move(params));
   worker->Pin(info[0]);
   worker->Pin(info[1]);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();  // the worker deletes itself after OnOK/OnError
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 }  // namespace vigil::align

@@ -13,15 +13,14 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <system_error>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "ops/clip_model/clip_model.h"
+#include "parallel_tasks.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define VG_CLIP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -559,8 +558,7 @@ Scratch& ThreadScratch(const Dims& m, int parts) {
 // A batch of one is split across threads inside the clip (see Team); larger batches give each
 // thread whole clips.
 Status ClipModelCpu(const Model& model, const Params& p, const Outputs& out) {
-  static const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int64_t wanted = p.threads > 0 ? p.threads : hardware;
+  const int64_t wanted = p.threads > 0 ? p.threads : HardwareThreads();
   const Dims& m = model.dims;
   const size_t clip_size = static_cast<size_t>(m.clip_size());
   const size_t heat_size = static_cast<size_t>(m.heat_h()) * m.heat_w();
@@ -579,35 +577,13 @@ Status ClipModelCpu(const Model& model, const Params& p, const Outputs& out) {
     helper.join();
     return Status::Ok();
   }
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min(wanted, p.count)));
-  std::atomic<int64_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto body = [&]() {
-    try {
-      Scratch& scratch = ThreadScratch(m, 1);
-      for (int64_t n = next++; n < p.count; n = next++) {
-        Forward(model, p.clips + n * clip_size, scratch, out.logits + n * m.classes,
-                out.heatmap + n * heat_size, Team());
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = p.count;
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(body);
-    } catch (const std::system_error&) {
-      break;  // no more threads: those running (and this one) drain the remaining clips
-    }
-  }
-  body();
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  ParallelTasks(p.count, static_cast<int>(wanted), [&]() {
+    Scratch& scratch = ThreadScratch(m, 1);
+    return [&](int64_t n) {
+      Forward(model, p.clips + n * clip_size, scratch, out.logits + n * m.classes,
+              out.heatmap + n * heat_size, Team());
+    };
+  });
   return Status::Ok();
 }
 

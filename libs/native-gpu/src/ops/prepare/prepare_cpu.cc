@@ -3,15 +3,11 @@
 // along x once, then each output row from two of those), which give device::Sample's bytes exactly;
 // the axis tables and each call's shrink weights come from prepare_device.h's functions.
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "ops/prepare/prepare.h"
 #include "ops/prepare/prepare_device.h"
+#include "parallel_tasks.h"
 
 namespace vigil::prepare {
 
@@ -193,38 +189,16 @@ void PrepareFrame(const Params& p, const Plan& plan, int64_t index, Scratch& w, 
 }  // namespace
 
 Status PrepareCpu(const Params& p, float* out) {
-  static const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int64_t wanted =
-      p.threads > 0
-          ? p.threads
-          : std::min<int64_t>(hardware, (p.count + kFramesPerThread - 1) / kFramesPerThread);
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min(wanted, p.count)));
+      p.threads > 0 ? p.threads
+                    : std::min<int64_t>(HardwareThreads(),
+                                        (p.count + kFramesPerThread - 1) / kFramesPerThread);
   const Plan plan(p);
-  std::atomic<int64_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto body = [&]() {
-    try {
-      Scratch scratch(p);
-      for (int64_t i = next++; i < p.count; i = next++) PrepareFrame(p, plan, i, scratch, out);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = p.count;
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(body);
-    } catch (const std::system_error&) {
-      break;  // no more threads: those running (and this one) take the remaining frames
-    }
-  }
-  body();
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  ParallelTasks(p.count, static_cast<int>(wanted), [&]() {
+    return [&, scratch = Scratch(p)](int64_t frame) mutable {
+      PrepareFrame(p, plan, frame, scratch, out);
+    };
+  });
   return Status::Ok();
 }
 

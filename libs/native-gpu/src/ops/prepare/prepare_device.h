@@ -1,14 +1,16 @@
 // prepare_device.h: the per-pixel math of prepareFrames (see prepare.h) as __host__ __device__
 // functions, shared by the CPU twin and the CUDA kernel so that both produce clipInput's bytes.
 //
-// Doubles are multiplied and added with explicit round-to-nearest operations on the device, where
-// nvcc would otherwise fuse them into FMAs; the host side is built without contraction
-// (VG_PREP_NO_FMA on the functions that sum doubles).
+// Doubles are multiplied and added with MulRn / AddRn (device_math.h), which nvcc cannot fuse into
+// FMAs; the host side is built without contraction (VG_PREP_NO_FMA on the functions that sum
+// doubles).
 #ifndef VIGIL_NATIVE_GPU_OPS_PREPARE_PREPARE_DEVICE_H_
 #define VIGIL_NATIVE_GPU_OPS_PREPARE_PREPARE_DEVICE_H_
 
 #include <cmath>
 #include <cstdint>
+
+#include "device_math.h"
 
 #ifdef __CUDACC__
 #define VG_PREP_HD __host__ __device__ __forceinline__
@@ -23,22 +25,6 @@
 #endif
 
 namespace vigil::prepare::device {
-
-VG_PREP_HD double Mul(double a, double b) {
-#ifdef __CUDA_ARCH__
-  return __dmul_rn(a, b);
-#else
-  return a * b;
-#endif
-}
-
-VG_PREP_HD double Add(double a, double b) {
-#ifdef __CUDA_ARCH__
-  return __dadd_rn(a, b);
-#else
-  return a + b;
-#endif
-}
 
 // JS Math.round for finite x: the nearest integer, halves towards +infinity (floor(x + 0.5) is
 // wrong for 0.49999999999999994).
@@ -56,11 +42,12 @@ struct AxisSample {
 };
 
 VG_PREP_HD AxisSample AxisAt(int i, double d, int size) {
-  const double at = fmin(static_cast<double>(size - 1), fmax(0.0, Add(static_cast<double>(i), d)));
+  const double at =
+      fmin(static_cast<double>(size - 1), fmax(0.0, AddRn(static_cast<double>(i), d)));
   AxisSample s;
   s.near = static_cast<int>(floor(at));
   s.far = s.near + 1 < size ? s.near + 1 : size - 1;
-  s.weight = static_cast<int>(RoundJs(Mul(at - s.near, 256.0)));
+  s.weight = static_cast<int>(RoundJs(MulRn(at - s.near, 256.0)));
   return s;
 }
 
@@ -88,8 +75,8 @@ struct Span {
 VG_PREP_HD Span SpanOf(int o, int size, int out_size) {
   const double scale = static_cast<double>(size) / out_size;
   Span s;
-  s.start = Mul(static_cast<double>(o), scale);
-  s.end = Add(s.start, scale);
+  s.start = MulRn(static_cast<double>(o), scale);
+  s.end = AddRn(s.start, scale);
   s.first = static_cast<int>(floor(s.start));
   const int ceiled = static_cast<int>(ceil(s.end));
   s.last = ceiled < size ? ceiled : size;
@@ -108,7 +95,7 @@ VG_PREP_HD int AreaByte(double sum, double area) {
 
 // The area of one output cell, as clipInput computes it.
 VG_PREP_HD double CellArea(int width, int height, int out_width, int out_height) {
-  return Mul(static_cast<double>(width) / out_width, static_cast<double>(height) / out_height);
+  return MulRn(static_cast<double>(width) / out_width, static_cast<double>(height) / out_height);
 }
 
 // A byte as the model reads it: byte / 255 in double, rounded to float32 (as JS stores it).
@@ -135,7 +122,7 @@ VG_PREP_HD VG_PREP_NO_FMA int SpanByte(const Span& sx, const Span& sy, double ar
   for (int y = sy.first; y < sy.last; ++y) {
     const double wy = Overlap(sy, y);
     for (int x = sx.first; x < sx.last; ++x)
-      sum = Add(sum, Mul(Mul(static_cast<double>(pixel(x, y)), Overlap(sx, x)), wy));
+      sum = AddRn(sum, MulRn(MulRn(static_cast<double>(pixel(x, y)), Overlap(sx, x)), wy));
   }
   return AreaByte(sum, area);
 }

@@ -8,49 +8,37 @@
 // lib/prepare-frames.ts validates first (STYLE R12); the checks here only keep a bad direct call
 // from touching memory it should not. Execute() never touches N-API; the output goes back without a
 // copy.
-#include <exception>
 #include <memory>
-#include <new>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "common.h"
 #include "ops/prepare/prepare.h"
+#include "pinning_worker.h"
 #include "runtime.h"
 
 namespace vigil::prepare {
 
 namespace {
 
-class PrepareWorker : public Napi::AsyncWorker {
+class PrepareWorker : public PinningWorker {
  public:
   PrepareWorker(Napi::Env env, Params params)
-      : Napi::AsyncWorker(env, "vigil:prepareFrames"),
-        params_(params),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  // Keeps an input buffer alive until the worker is destroyed (the worker thread reads it).
-  void Pin(const Napi::Value& array) {
-    pinned_.push_back(Napi::Persistent(array.As<Napi::Object>()));
-  }
+      : PinningWorker(env, "vigil:prepareFrames"), params_(params) {}
 
  protected:
   void Execute() override {
-    Status status;
-    try {
+    const bool cuda = params_.backend == Backend::kCuda;
+    Guard(cuda ? "prepareFrames (cuda)" : "prepareFrames (cpu)", [this, cuda]() -> Status {
       out_.Allocate(static_cast<size_t>(params_.count) * params_.out_size());
-      status = Run();
-    } catch (const std::bad_alloc&) {
-      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-    } catch (const std::exception& e) {
-      status = Status::Error(e.what());
-    }
-    status_ = status.WithPrefix(std::string("prepareFrames (") +
-                                (params_.backend == Backend::kCuda ? "cuda" : "cpu") + ")");
-    if (!status_.ok()) SetError(status_.message());
+      if (!cuda) return PrepareCpu(params_, out_.get());
+#ifdef NATIVE_GPU_WITH_CUDA
+      if (!CudaAvailable()) return ProbeCuda().status;
+      return PrepareCuda(params_, out_.get());
+#else
+      return ProbeCuda().status;
+#endif
+    });
   }
 
   void OnOK() override {
@@ -61,30 +49,9 @@ class PrepareWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnError(const Napi::Error& error) override {
-    if (status_.ok()) {
-      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
-    } else {
-      deferred_.Reject(StatusToError(Env(), status_).Value());
-    }
-  }
-
  private:
-  Status Run() {
-    if (params_.backend == Backend::kCpu) return PrepareCpu(params_, out_.get());
-#ifdef NATIVE_GPU_WITH_CUDA
-    if (!CudaAvailable()) return ProbeCuda().status;
-    return PrepareCuda(params_, out_.get());
-#else
-    return ProbeCuda().status;
-#endif
-  }
-
   Params params_;
-  Status status_;
   HostFloatArray out_;
-  Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> pinned_;
 };
 
 }  // namespace
@@ -135,9 +102,7 @@ Napi::Value PrepareFrames(const Napi::CallbackInfo& info) {
   auto worker = std::make_unique<PrepareWorker>(env, params);
   worker->Pin(info[0]);
   worker->Pin(info[1]);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();  // the worker deletes itself after OnOK/OnError
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 }  // namespace vigil::prepare

@@ -1,25 +1,22 @@
-// sequence_model_cpu.cc: the CPU twin of the sequence model and its reference (see sequence_model.h).
+// sequence_model_cpu.cc: the CPU twin of the sequence model and its reference (see
+// sequence_model.h).
 //
 // Rows are independent, so threads take chunks of rows and each row runs the layer alone over its
 // L real steps; a row's result never depends on its batch or the thread count (bit for bit).
 // Every weight product is Linear(): [L × k]·[k × n] in tiles of 32 output columns held in registers
 // for two steps at a time (each weight row loaded once per two FMAs); the tile loops have constant
-// trip counts, so the compiler vectorises them, and ForwardRow is cloned for AVX-512, AVX2 + FMA and
-// baseline x86-64 (target_clones: the loader picks one by CPUID, so one binary runs everywhere).
-// The sums run in the same order as the kernel's (sequence_model_device.h): over the inner index
-// ascending, then + bias, then the residual.
+// trip counts, so the compiler vectorises them, and ForwardRow is cloned for AVX-512, AVX2 + FMA
+// and baseline x86-64 (target_clones: the loader picks one by CPUID, so one binary runs
+// everywhere). The sums run in the same order as the kernel's (sequence_model_device.h): over the
+// inner index ascending, then + bias, then the residual.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <exception>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "ops/sequence_model/sequence_model.h"
 #include "ops/sequence_model/sequence_model_device.h"
+#include "parallel_tasks.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define VG_SEQ_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -188,12 +185,14 @@ VG_SEQ_CLONES float ForwardRow(const Model& model, const float* row, Scratch& w)
   // h1 = LayerNorm(h + ctx·W_o + b_o).
   Linear<false>(w.ctx.data(), d, n, d, wt + l.w_o, wt + l.b_o, d, w.tmp.data());
   for (int e = 0; e < n * d; ++e) w.r1[e] = w.h[e] + w.tmp[e];
-  for (int s = 0; s < n; ++s) device::LayerNorm(w.r1.data() + s * d, d, wt + l.ln1_g, wt + l.ln1_b, eps);
+  for (int s = 0; s < n; ++s)
+    device::LayerNorm(w.r1.data() + s * d, d, wt + l.ln1_g, wt + l.ln1_b, eps);
   // h2 = LayerNorm(h1 + ReLU(h1·W_1 + b_1)·W_2 + b_2).
   Linear<true>(w.r1.data(), d, n, d, wt + l.w_1, wt + l.b_1, m.ffn, w.hid.data());
   Linear<false>(w.hid.data(), m.ffn, n, m.ffn, wt + l.w_2, wt + l.b_2, d, w.tmp.data());
   for (int e = 0; e < n * d; ++e) w.r2[e] = w.r1[e] + w.tmp[e];
-  for (int s = 0; s < n; ++s) device::LayerNorm(w.r2.data() + s * d, d, wt + l.ln2_g, wt + l.ln2_b, eps);
+  for (int s = 0; s < n; ++s)
+    device::LayerNorm(w.r2.data() + s * d, d, wt + l.ln2_g, wt + l.ln2_b, eps);
   // Masked mean, then the head.
   float* pooled = w.tmp.data();
   std::fill(pooled, pooled + d, 0.0f);
@@ -210,44 +209,21 @@ VG_SEQ_CLONES float ForwardRow(const Model& model, const float* row, Scratch& w)
 
 Status SequenceModelCpu(const Model& model, const Params& p, const Outputs& out) {
   const int64_t tasks = (p.rows + kRowsPerTask - 1) / kRowsPerTask;
-  // hardware_concurrency() reads /sys on every call: once per process is enough.
-  static const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int64_t wanted = p.threads > 0 ? p.threads
-                                       : std::min<int64_t>(hardware, (p.rows + kRowsPerThread - 1) / kRowsPerThread);
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min(wanted, tasks)));
+  const int64_t wanted =
+      p.threads > 0
+          ? p.threads
+          : std::min<int64_t>(HardwareThreads(), (p.rows + kRowsPerThread - 1) / kRowsPerThread);
   const size_t row_size = static_cast<size_t>(model.dims.row_size());
-  std::atomic<int64_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto body = [&]() {
-    try {
-      Scratch scratch(model.dims);
-      for (int64_t task = next++; task < tasks; task = next++) {
-        const int64_t end = std::min(p.rows, (task + 1) * kRowsPerTask);
-        for (int64_t r = task * kRowsPerTask; r < end; ++r) {
-          const float logit = ForwardRow(model, p.sequences + r * row_size, scratch);
-          out.logit[r] = logit;
-          out.score[r] = device::Sigmoid(logit);
-        }
+  ParallelTasks(tasks, static_cast<int>(wanted), [&]() {
+    return [&, scratch = Scratch(model.dims)](int64_t task) mutable {
+      const int64_t end = std::min(p.rows, (task + 1) * kRowsPerTask);
+      for (int64_t r = task * kRowsPerTask; r < end; ++r) {
+        const float logit = ForwardRow(model, p.sequences + r * row_size, scratch);
+        out.logit[r] = logit;
+        out.score[r] = device::Sigmoid(logit);
       }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = tasks;
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(body);
-    } catch (const std::system_error&) {
-      break;  // no more threads: those running (and this one) drain the remaining tasks
-    }
-  }
-  body();
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+    };
+  });
   return Status::Ok();
 }
 

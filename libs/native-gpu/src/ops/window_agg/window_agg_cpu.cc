@@ -15,20 +15,15 @@
 // length), so one very active account still spreads over several threads without any unit redoing
 // another's work. Exceptions never escape a thread: they become the call's Status.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <exception>
-#include <mutex>
-#include <new>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "ops/window_agg/flat_int_map.h"
 #include "ops/window_agg/window_agg.h"
 #include "ops/window_agg/window_agg_device.h"
+#include "parallel_tasks.h"
 
 namespace vigil::window_agg {
 
@@ -132,7 +127,7 @@ void ProcessKey(const Params& p, const Outputs& out, int64_t begin, int64_t end,
   st.Reset(p.values[begin]);
   for (int64_t i = begin; i < end; ++i) {
     Add(p, st, i);
-    const double start = times[i] - window;  // -inf for an infinite window
+    const double start = times[i] - window;              // -inf for an infinite window
     while (times[left] <= start) Remove(p, st, left++);  // stops at i: times[i] > start
     const size_t o = static_cast<size_t>(i) * num_windows + wi;
     const double n = static_cast<double>(i - left + 1);
@@ -215,50 +210,19 @@ void PrevSameCategory(const int32_t* keys, const int32_t* categories, int64_t n,
 Status WindowAggCpu(const Params& p, const Outputs& out) {
   if (p.n == 0 || p.windows.empty()) return Status::Ok();
 
-  int threads = p.threads > 0 ? p.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::max(threads, 1);
+  int threads = p.threads > 0 ? p.threads : HardwareThreads();
   // ~8 units per thread balances uneven keys; the floor keeps per-unit overhead negligible.
   const int64_t target = std::clamp<int64_t>(p.n / (int64_t{threads} * 8), 1024, int64_t{1} << 16);
   const std::vector<Unit> units = PlanUnits(p, target);
   const int64_t num_units = static_cast<int64_t>(units.size());
-  threads = static_cast<int>(std::min<int64_t>(threads, num_units));
 
-  std::atomic<int64_t> next_unit{0};
-  std::atomic<bool> failed{false};
-  std::mutex error_mutex;
-  Status error;
-  auto run = [&]() {
-    try {
-      WindowState state;
-      for (;;) {
-        if (failed.load(std::memory_order_relaxed)) return;
-        const int64_t u = next_unit.fetch_add(1, std::memory_order_relaxed);
-        if (u >= num_units) return;
-        ProcessUnit(p, out, units[static_cast<size_t>(u)], state);
-      }
-    } catch (const std::bad_alloc&) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!failed.exchange(true)) {
-        error = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-      }
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!failed.exchange(true)) error = Status::Error(e.what());
-    }
-  };
-
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(run);
-    } catch (const std::system_error&) {
-      break;  // the thread limit was hit: the threads we have (and this one) take all the units
-    }
-  }
-  run();  // the calling (libuv) thread works too
-  for (std::thread& thread : pool) thread.join();
-  return failed.load() ? error : Status::Ok();
+  // An exception (bad_alloc) reaches the worker's Execute(), which turns it into a Status.
+  ParallelTasks(num_units, threads, [&]() {
+    return [&, state = WindowState()](int64_t u) mutable {
+      ProcessUnit(p, out, units[static_cast<size_t>(u)], state);
+    };
+  });
+  return Status::Ok();
 }
 
 }  // namespace vigil::window_agg

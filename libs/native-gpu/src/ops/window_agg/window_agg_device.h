@@ -18,6 +18,8 @@
 
 #include <cstdint>
 
+#include "device_math.h"
+
 #ifdef __CUDACC__
 #define VG_HOST_DEVICE __host__ __device__ __forceinline__
 #else
@@ -105,15 +107,6 @@ VG_HOST_DEVICE Partial LanePass1(const double* values, const int32_t* prev_same,
     if (prev_same != nullptr && prev_same[j] < left) ++p.distinct;
   }
   return p;
-}
-
-// a * b, never contracted into an FMA with a following add, so the device rounds like the host.
-VG_HOST_DEVICE double MulRn(double a, double b) {
-#ifdef __CUDA_ARCH__
-  return __dmul_rn(a, b);
-#else
-  return a * b;
-#endif
 }
 
 // Pass 2 for one lane: sum of squared deviations from `mean`.
