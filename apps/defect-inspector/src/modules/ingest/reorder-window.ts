@@ -55,6 +55,8 @@ export class ReorderWindow<T extends { seq: number }> {
   readonly #history: Uint8Array;
   #historyFrom = 0;
   #ancientInARow = 0;
+  /** Where a window rebuilt from a cursor resumes; recalled into the history at its first release. */
+  #resumed: { seq: number; givenUp: readonly number[] } | undefined;
   readonly #counts: ReorderCounts = { released: 0, duplicates: 0, late: 0, gaps: 0, resyncs: 0 };
 
   constructor(options: ReorderWindowOptions) {
@@ -77,6 +79,34 @@ export class ReorderWindow<T extends { seq: number }> {
   /** The seq expected next; undefined before the first release. */
   get next(): number | undefined {
     return this.#next;
+  }
+
+  /** How many seqs below `next` it tells apart (released or given up); older ones count as late. */
+  get memory(): number {
+    return this.#history.length;
+  }
+
+  /** The seqs below `below` that it gave up on and still remembers, ascending. */
+  givenUp(below: number): number[] {
+    if (this.#next === undefined) return [];
+    const seqs: number[] = [];
+    const end = Math.min(below, this.#next);
+    for (let s = Math.max(this.#historyFrom, this.#next - this.#history.length); s < end; s++) if (this.#history[s % this.#history.length] === GIVEN_UP) seqs.push(s);
+    return seqs;
+  }
+
+  /**
+   * A window rebuilt from a cursor: the seqs below `seq` that it remembers were released, but for
+   * `givenUp`. Recalled at its first release, so a frame below it that comes again is told a
+   * duplicate or late as the window it replaces would have told it.
+   */
+  resume(seq: number, givenUp: readonly number[]): void {
+    this.#resumed = { seq, givenUp };
+  }
+
+  /** Counts a frame its stream classified before the window saw it (a rebuilt stream's frame below its resume seq). */
+  countDiscarded(kind: 'duplicates' | 'late'): void {
+    this.#counts[kind]++;
   }
 
   /** Takes one frame; returns the frames it releases, in seq order. */
@@ -139,6 +169,7 @@ export class ReorderWindow<T extends { seq: number }> {
     const released = this.flush();
     this.#next = undefined;
     this.#history.fill(0);
+    this.#resumed = undefined;
     this.#ancientInARow = 0;
     this.#counts.resyncs++;
     return released;
@@ -149,6 +180,7 @@ export class ReorderWindow<T extends { seq: number }> {
     if (this.#next === undefined) {
       this.#next = seq;
       this.#historyFrom = seq;
+      if (this.#resumed !== undefined) this.#recall(this.#resumed);
     } else if (seq > this.#next) {
       this.#counts.gaps += seq - this.#next;
       // Only the last history.length seqs can ever be looked up again.
@@ -156,6 +188,16 @@ export class ReorderWindow<T extends { seq: number }> {
       this.#next = seq;
     }
     return this.#releaseRun();
+  }
+
+  #recall({ seq, givenUp }: { seq: number; givenUp: readonly number[] }): void {
+    const length = this.#history.length;
+    const from = Math.max(0, seq - length, (this.#next as number) - length);
+    const to = Math.min(seq, this.#next as number);
+    for (let s = from; s < to; s++) this.#history[s % length] = RELEASED;
+    for (const s of givenUp) if (s >= from && s < to) this.#history[s % length] = GIVEN_UP;
+    this.#historyFrom = Math.min(from, this.#historyFrom);
+    this.#resumed = undefined;
   }
 
   /** Releases held frames while the first one is the seq expected next. */

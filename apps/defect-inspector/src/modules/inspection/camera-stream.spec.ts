@@ -1,6 +1,6 @@
 import { Frame } from '@vigil/contracts';
 
-import { CameraStream, CameraStreamOptions, TrackedFrame } from './camera-stream';
+import { CameraStream, CameraStreamOptions, StreamResume, TrackedFrame } from './camera-stream';
 
 const OPTIONS: CameraStreamOptions = { reorder: { size: 4, maxWaitMs: 50 }, clip: { length: 4, stride: 2 } };
 
@@ -27,6 +27,9 @@ function run(sent: Sent[], stream = new CameraStream('CAM-01', 0, OPTIONS), drai
   if (drain) clips.push(...stream.poll(sent[sent.length - 1].at + 1_000).clips.map((clip) => `${clip.seqStart}-${clip.seqEnd}`));
   return { clips, stream };
 }
+
+/** Where a stream rebuilt from `stream`'s cursor resumes. */
+const resumeOf = (stream: CameraStream): StreamResume | undefined => (stream.resumeSeq === undefined ? undefined : { seq: stream.resumeSeq, givenUp: stream.givenUp() });
 
 /** seqs in send order, one per 10 ms of log time. */
 const sending = (seqs: number[]): Sent[] => seqs.map((seq, offset) => ({ seq, offset, at: offset * 10 }));
@@ -59,10 +62,28 @@ describe(CameraStream.name, () => {
     const resumeOffset = before.stream.lowestOffset() ?? cut;
 
     // A new stream, told where the next clip starts, replays the partition from the cursor.
-    const after = run(sent.slice(resumeOffset), new CameraStream('CAM-01', 0, OPTIONS, before.stream.resumeSeq), true);
+    const after = run(sent.slice(resumeOffset), new CameraStream('CAM-01', 0, OPTIONS, resumeOf(before.stream)), true);
 
     expect(after.clips.filter((clip) => before.clips.includes(clip))).toEqual([]);
     expect([...before.clips, ...after.clips]).toEqual(whole);
+  });
+
+  // 10 given up (11..15 waited for it), then late; 8 again much later; 20 twice in a row.
+  const FAULTS = [...Array.from({ length: 10 }, (_, i) => i), 11, 12, 13, 14, 15, 10, 16, 17, 18, 19, 20, 20, 21, 22, 8, 23, 24, 25];
+
+  it.each(Array.from({ length: FAULTS.length - 1 }, (_, i) => i + 1))('counts late frames and duplicates as the live stream did when rebuilt after message %i', (cut) => {
+    const sent = sending(FAULTS);
+    const live = run(sent, undefined, true).stream.reorderCounts;
+    const before = run(sent.slice(0, cut)).stream;
+    const resumeOffset = before.lowestOffset() ?? cut;
+
+    // The frames replayed below `cut` were counted before the restart (the cursor's countedTo): only those after it count again.
+    const after = new CameraStream('CAM-01', 0, OPTIONS, resumeOf(before));
+    const replayed = { ...run(sent.slice(resumeOffset, cut), after).stream.reorderCounts };
+    const counts = run(sent.slice(cut), after, true).stream.reorderCounts;
+
+    expect(live).toMatchObject({ gaps: 1, late: 1, duplicates: 2 });
+    expect({ late: before.reorderCounts.late + counts.late - replayed.late, duplicates: before.reorderCounts.duplicates + counts.duplicates - replayed.duplicates }).toEqual({ late: live.late, duplicates: live.duplicates });
   });
 
   it('starts a new stream when the camera restarts at a low seq', () => {

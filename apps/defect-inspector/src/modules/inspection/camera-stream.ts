@@ -20,6 +20,12 @@ export interface CameraStreamOptions {
   clip: ClipOptions;
 }
 
+/** Where a rebuilt stream resumes: its next clip's first seq, and the seqs below it its window gave up on. */
+export interface StreamResume {
+  seq: number;
+  givenUp: readonly number[];
+}
+
 /** What one frame did to a camera stream: frames released in seq order, and the clips they completed. */
 export interface StreamStep {
   released: TrackedFrame[];
@@ -35,8 +41,10 @@ export interface StreamStep {
  * start to F + stride − length + 1; a restart of assembly (gap, format change) moves it to F.
  *
  * A stream rebuilt after a restart is given that `resumeSeq`: until it first releases a frame it
- * ignores frames below it (already inside stored clips), so replaying the partition from the
- * stored offset cuts exactly the clips the stream would have cut had it never stopped.
+ * takes no frame below it (already inside stored clips), so replaying the partition from the
+ * stored offset cuts exactly the clips the stream would have cut had it never stopped. Such a frame
+ * is counted as the live window counted it: late if its seq is one the window had given up on
+ * (`givenUp`, stored with the cursor) or older than the window remembers, else a duplicate.
  */
 export class CameraStream {
   readonly health: CameraHealth;
@@ -48,6 +56,8 @@ export class CameraStream {
   #needed: { seq: number; offset: number }[] = [];
   #resumeSeq: number | undefined;
   #floor: number | undefined;
+  /** The stored given-up seqs, while the floor holds. */
+  readonly #floorGivenUp: ReadonlySet<number>;
   #previous: TrackedFrame | undefined;
   #lineId = '';
 
@@ -55,13 +65,15 @@ export class CameraStream {
     readonly cameraId: string,
     readonly partition: number,
     options: CameraStreamOptions,
-    resumeSeq?: number,
+    resume?: StreamResume,
   ) {
     this.#window = new ReorderWindow(options.reorder);
     this.#assembler = new ClipAssembler(options.clip);
     this.health = new CameraHealth(cameraId);
-    this.#resumeSeq = resumeSeq;
-    this.#floor = resumeSeq;
+    this.#resumeSeq = resume?.seq;
+    this.#floor = resume?.seq;
+    this.#floorGivenUp = new Set(resume?.givenUp ?? []);
+    if (resume !== undefined) this.#window.resume(resume.seq, resume.givenUp);
   }
 
   /** The line of the latest frame accepted. */
@@ -82,6 +94,12 @@ export class CameraStream {
     return this.#resumeSeq;
   }
 
+  /** The seqs below resumeSeq its window gave up on and remembers (stored with the cursor). */
+  givenUp(): number[] {
+    if (this.#floor !== undefined) return [...this.#floorGivenUp];
+    return this.#resumeSeq === undefined ? [] : this.#window.givenUp(this.#resumeSeq);
+  }
+
   /** The lowest offset this stream still needs, undefined when it needs none. */
   lowestOffset(): number | undefined {
     let lowest: number | undefined;
@@ -92,7 +110,12 @@ export class CameraStream {
 
   /** Takes one frame at `now` (the partition's clock). Returns what it released and the clips those completed. */
   push(item: TrackedFrame, now: number): StreamStep {
-    if (this.#floor !== undefined && item.frame.seq < this.#floor) return { released: [], clips: [] };
+    const floor = this.#floor;
+    if (floor !== undefined && item.frame.seq < floor) {
+      const late = this.#floorGivenUp.has(item.frame.seq) || item.frame.seq < floor - this.#window.memory;
+      this.#window.countDiscarded(late ? 'late' : 'duplicates');
+      return { released: [], clips: [] };
+    }
     this.#lineId = item.frame.lineId;
     const counts = this.#window.counts;
     const discardedBefore = counts.duplicates + counts.late;

@@ -9,7 +9,7 @@ import { Kafka } from 'kafkajs';
 import { CameraCountTally } from '../ingest/camera-health';
 import { Clip } from '../ingest/clip-assembler';
 import { ReorderCounts } from '../ingest/reorder-window';
-import { CameraStream, TrackedFrame } from './camera-stream';
+import { CameraStream, StreamResume, TrackedFrame } from './camera-stream';
 import { clipInputs } from './clip-inputs';
 import { alignClips, ClipAlignment, ClipFrames } from './frame-alignment';
 import { defectImages } from './inspection-images';
@@ -24,8 +24,8 @@ import { clipVerdict } from './verdict';
 /** The in-memory state of one camera.frames partition this instance consumes. */
 interface PartitionState {
   cameras: Map<string, CameraStream>;
-  /** Resume seqs of cameras not seen since the state was rebuilt. */
-  resumeSeqs: Map<string, number>;
+  /** Where cameras not seen since the state was rebuilt resume. */
+  resumes: Map<string, StreamResume>;
   /** The partition's clock: the highest Kafka timestamp seen (ms), so a replay decides alike. */
   clock: number;
   /** The offset the next batch must start at for this state to be current. */
@@ -405,7 +405,7 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
   #emptyState(cursor: PartitionCursor | undefined, clipLength: number): PartitionState {
     return {
       cameras: new Map(),
-      resumeSeqs: new Map(cursor?.cameras.map((c) => [c.cameraId, c.resumeSeq]) ?? []),
+      resumes: new Map(cursor?.cameras.map((c) => [c.cameraId, { seq: c.resumeSeq, givenUp: c.givenUp }]) ?? []),
       clock: 0,
       nextOffset: -1,
       clipLength,
@@ -431,10 +431,10 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
           reorder: { size: reorderSize, maxWaitMs: reorderMaxWaitMs },
           clip: { length: state.clipLength, stride: Math.min(clipStride, state.clipLength), maxMissing: Math.min(maxMissing, state.clipLength - 1) },
         },
-        state.resumeSeqs.get(cameraId),
+        state.resumes.get(cameraId),
       );
       state.cameras.set(cameraId, camera);
-      state.resumeSeqs.delete(cameraId);
+      state.resumes.delete(cameraId);
     }
     return camera;
   }
@@ -502,10 +502,10 @@ export class InspectionPipeline implements BeforeApplicationShutdown, OnApplicat
     for (const camera of state.cameras.values()) {
       const lowest = camera.lowestOffset();
       if (lowest !== undefined) resumeOffset = Math.min(resumeOffset, lowest);
-      if (camera.resumeSeq !== undefined) cameras.push({ cameraId: camera.cameraId, resumeSeq: camera.resumeSeq });
+      if (camera.resumeSeq !== undefined) cameras.push({ cameraId: camera.cameraId, resumeSeq: camera.resumeSeq, givenUp: camera.givenUp() });
     }
-    // Cameras known from the stored cursor but not seen since keep their resume seq.
-    for (const [cameraId, resumeSeq] of state.resumeSeqs) cameras.push({ cameraId, resumeSeq });
+    // Cameras known from the stored cursor but not seen since keep where they resume.
+    for (const [cameraId, resume] of state.resumes) cameras.push({ cameraId, resumeSeq: resume.seq, givenUp: [...resume.givenUp] });
     return { partition, resumeOffset, cameras, countedTo: state.countedTo };
   }
 

@@ -27,7 +27,8 @@ export interface InspectionImages {
 export interface PartitionCursor {
   partition: number;
   resumeOffset: number;
-  cameras: { cameraId: string; resumeSeq: number }[];
+  /** Per camera: the seq its next clip starts at, and the seqs below it its window gave up on (StreamResume). */
+  cameras: { cameraId: string; resumeSeq: number; givenUp: number[] }[];
   /** The counts of every frame below this offset are in camera_count. */
   countedTo: number;
 }
@@ -63,11 +64,11 @@ export class InspectionRepository {
   async loadCursor(partition: number): Promise<PartitionCursor | undefined> {
     const [row] = (await this.db.query(`SELECT "resume_offset", "counted_to" FROM "defect"."frame_cursor" WHERE "partition" = $1`, [partition])) as { resume_offset: string; counted_to: string }[];
     if (row === undefined) return undefined;
-    const cameras = (await this.db.query(`SELECT "camera_id", "resume_seq" FROM "defect"."camera_cursor" WHERE "partition" = $1`, [partition])) as { camera_id: string; resume_seq: string }[];
+    const cameras = (await this.db.query(`SELECT "camera_id", "resume_seq", "given_up" FROM "defect"."camera_cursor" WHERE "partition" = $1`, [partition])) as { camera_id: string; resume_seq: string; given_up: string[] }[];
     return {
       partition,
       resumeOffset: Number(row.resume_offset),
-      cameras: cameras.map((c) => ({ cameraId: c.camera_id, resumeSeq: Number(c.resume_seq) })),
+      cameras: cameras.map((c) => ({ cameraId: c.camera_id, resumeSeq: Number(c.resume_seq), givenUp: c.given_up.map(Number) })),
       countedTo: Number(row.counted_to),
     };
   }
@@ -155,9 +156,10 @@ const SAVE_BATCH = `
       WHERE COALESCE("frame_cursor"."counted_to", 0) = $4
     RETURNING 1
   ), "cameras" AS (
-    INSERT INTO "defect"."camera_cursor" ("camera_id", "partition", "resume_seq")
-    SELECT c."camera_id", $1, c."resume_seq" FROM unnest($5::text[], $6::bigint[]) AS c("camera_id", "resume_seq") WHERE EXISTS (SELECT 1 FROM "cursor")
-    ON CONFLICT ("camera_id") DO UPDATE SET "partition" = EXCLUDED."partition", "resume_seq" = EXCLUDED."resume_seq", "updated_at" = now()
+    INSERT INTO "defect"."camera_cursor" ("camera_id", "partition", "resume_seq", "given_up")
+    SELECT c."camera_id", $1, c."resume_seq", string_to_array(c."given_up", ',')::bigint[]
+      FROM unnest($5::text[], $6::bigint[], $54::text[]) AS c("camera_id", "resume_seq", "given_up") WHERE EXISTS (SELECT 1 FROM "cursor")
+    ON CONFLICT ("camera_id") DO UPDATE SET "partition" = EXCLUDED."partition", "resume_seq" = EXCLUDED."resume_seq", "given_up" = EXCLUDED."given_up", "updated_at" = now()
   ), "counts" AS (
     INSERT INTO "defect"."camera_count" ("camera_id", "line_id", "bucket_start", "received", "rejected", "dropped", "gaps", "duplicates", "late", "resyncs")
     SELECT b."camera_id", b."line_id", 'epoch'::timestamptz + b."start_ms" * interval '1 millisecond', b."received", b."rejected", b."dropped", b."gaps", b."duplicates", b."late", b."resyncs"
@@ -213,6 +215,7 @@ function saveBatchParameters(records: InspectionRecord[], cursor: PartitionCurso
     column((m) => m.bbox?.h ?? null), column((_, r) => r.alignDx), column((_, r) => r.alignDy), column((m) => m.alignmentConfidence), column((m) => m.missingFrames), column((m) => m.latencyMs),
     image((_, m) => m.cameraId), image((_, m) => m.seqEnd), image((i) => i.framePng), image((i) => i.cropPng), image((i) => i.crop.x), image((i) => i.crop.y), image((i) => i.crop.w), image((i) => i.crop.h),
     image((i) => i.heatmapPng),
+    cursor.cameras.map((c) => c.givenUp.join(',')),
   ];
 }
 
