@@ -7,7 +7,7 @@
 // the backlog left at the end, and where the service's CPU went. Writes the `inspector` section of
 // docs/benchmarks.md. Runs the built dist: `npm run build` first.
 //
-//   npm run bench:inspector -- [--cameras 1,4,8] [--fps 100] [--seconds 30] [--warmup 3] [--frames-per-send 4] [--no-docs]
+//   npm run bench:inspector -- [--cameras 1,4,8] [--fps 100] [--seconds 30] [--warmup 3] [--frames-per-send 4] [--target-runs 3] [--no-docs]
 'use strict';
 
 const { execFile, fork, spawn } = require('node:child_process');
@@ -52,7 +52,7 @@ const CATCH_UP_TIMEOUT_MS = 20_000;
 const KEPT_UP = { backlogSeconds: 0.25 };
 const TARGET = { cameras: 4, p99Ms: 100 };
 
-const USAGE = `Usage: npm run bench:inspector -- [--cameras 1,4,8] [--fps 100] [--seconds 30] [--warmup 3] [--frames-per-send 4] [--no-docs]
+const USAGE = `Usage: npm run bench:inspector -- [--cameras 1,4,8] [--fps 100] [--seconds 30] [--warmup 3] [--frames-per-send 4] [--target-runs 3] [--no-docs]
 
   --cameras <list>  camera counts, one run each (default 1,4,8; at most 16)
   --fps <n>         frames per second per camera, paced in real time (default 100)
@@ -60,6 +60,8 @@ const USAGE = `Usage: npm run bench:inspector -- [--cameras 1,4,8] [--fps 100] [
   --warmup <s>      seconds streamed before each measurement starts (default 3)
   --frames-per-send <n>  frames per camera gathered into one send, a gateway's linger (default 4, 40 ms at
                     100 fps; it divides the 8-frame clip, so a clip's last frame is sent when captured)
+  --target-runs <n> runs of the target's ${TARGET.cameras} cameras, each with new cameras (default 3; the machine's noise
+                    moves one run's p99 by tens of ms, so the target is judged on every run)
   --no-docs         print only; leave docs/benchmarks.md alone
 
 Frames: ${FRAME.format} ${FRAME.width}×${FRAME.height} from the camera simulator (seed 7, no transport faults).
@@ -180,11 +182,11 @@ class Stack {
     }
   }
 
-  /** One run: `frames.length` cameras streamed in real time, measured after the warm-up. */
-  async stream(frames, { fps, seconds, warmup, framesPerSend }) {
+  /** One run: `frames.length` cameras (ids `<prefix>-<n>`) streamed in real time, measured after the warm-up. */
+  async stream(frames, { fps, seconds, warmup, framesPerSend }, prefix = `B${frames.length}`) {
     const cameras = frames.length;
     console.log(`\n${cameras} camera(s) × ${fps} fps: ${warmup} s warm-up, ${seconds} s measured`);
-    const stream = new PacedStream(this.#producer, frames, `B${cameras}`, fps, framesPerSend);
+    const stream = new PacedStream(this.#producer, frames, prefix, fps, framesPerSend);
     const expected = this.#listener.expect(stream);
     const threads = () => ({ service: cpuMs(this.service.child.pid), serviceMain: cpuMs(this.service.child.pid, this.service.child.pid), broker: sum(childPids(process.pid, 'dev-kafka').map((pid) => cpuMs(pid) ?? 0)), bench: cpuMs(process.pid) + (cpuMs(this.#listener.pid) ?? 0) });
     const window = {};
@@ -526,14 +528,15 @@ function summaryLine(run) {
   );
 }
 
-function report(options, runs, postgresSource) {
-  const target = runs.find((run) => run.cameras === TARGET.cameras);
+function report(options, runs, targetRuns, postgresSource) {
+  const met = (run) => run.keptUp && run.p99Ms <= TARGET.p99Ms && run.fps >= 100;
+  const each = targetRuns.map((run) => `${fmt(run.p99Ms, 1)} ms${run.keptUp ? '' : ' (fell behind)'}`).join(', ');
+  const passed = targetRuns.filter(met).length;
   const verdict =
-    target === undefined
+    targetRuns.length === 0
       ? `No ${TARGET.cameras}-camera run, so the target (${TARGET.cameras} cameras × 100 fps, p99 ≤ ${TARGET.p99Ms} ms) was not checked.`
-      : target.keptUp && target.p99Ms <= TARGET.p99Ms && target.fps >= 100
-        ? `Target (${TARGET.cameras} cameras × 100 fps at ${FRAME.width}×${FRAME.height}, p99 ≤ ${TARGET.p99Ms} ms): **met** (p99 ${fmt(target.p99Ms, 1)} ms, kept up).`
-        : `Target (${TARGET.cameras} cameras × 100 fps at ${FRAME.width}×${FRAME.height}, p99 ≤ ${TARGET.p99Ms} ms): **missed** (p99 ${fmt(target.p99Ms, 1)} ms at ${target.fps} fps, ${target.keptUp ? 'kept up' : 'fell behind'}).`;
+      : `Target (${TARGET.cameras} cameras × 100 fps at ${FRAME.width}×${FRAME.height}, p99 ≤ ${TARGET.p99Ms} ms): **${passed === targetRuns.length ? 'met' : passed === 0 ? 'missed' : 'met in some runs only'}**: ` +
+        `met in ${passed} of ${targetRuns.length} runs of ${options.seconds} s, each with new cameras (p99 ${each}; the table shows the first).`;
   const lines = [
     `defect-inspector from dist as a child process (\`node --cpu-prof apps/defect-inspector/dist/main.js\`, LOG_LEVEL warn), ` +
       `the development broker (1 broker, librdkafka 2.0 mock cluster) and Postgres (${postgresSource} server, a fresh migrated database, the shipped models seeded) on this machine, ` +
@@ -617,7 +620,7 @@ runCli({
   command: 'bench:inspector',
   usage: USAGE,
   parse(argv) {
-    const { values, switches } = parseFlags(argv, ['cameras', 'fps', 'seconds', 'warmup', 'frames-per-send'], ['no-docs', 'help']);
+    const { values, switches } = parseFlags(argv, ['cameras', 'fps', 'seconds', 'warmup', 'frames-per-send', 'target-runs'], ['no-docs', 'help']);
     const cameras = (values.get('cameras') ?? '1,4,8').split(',').map(Number);
     if (!cameras.every((n) => Number.isInteger(n) && n >= 1 && n <= 16)) throw new UsageError(`--cameras: expected a comma-separated list of integers 1..16, got ${values.get('cameras')}`);
     const number = (name, fallback, min, max) => {
@@ -629,7 +632,9 @@ runCli({
     if (!Number.isInteger(fps)) throw new UsageError(`--fps: expected an integer, got ${values.get('fps')}`);
     const framesPerSend = number('frames-per-send', 4, 1, 100);
     if (!Number.isInteger(framesPerSend)) throw new UsageError(`--frames-per-send: expected an integer, got ${values.get('frames-per-send')}`);
-    return { help: switches.has('help'), cameras, fps, framesPerSend, seconds: number('seconds', 30, 1, 120), warmup: number('warmup', 3, 1, 30), docs: !switches.has('no-docs'), argv };
+    const targetRuns = number('target-runs', 3, 1, 10);
+    if (!Number.isInteger(targetRuns)) throw new UsageError(`--target-runs: expected an integer, got ${values.get('target-runs')}`);
+    return { help: switches.has('help'), cameras, fps, framesPerSend, targetRuns, seconds: number('seconds', 30, 1, 120), warmup: number('warmup', 3, 1, 30), docs: !switches.has('no-docs'), argv };
   },
   async run(options, stopped) {
     const started = Date.now();
@@ -648,9 +653,17 @@ runCli({
         runs.push(run);
         console.log(summaryLine(run));
       }
+      // The target's further runs, after the table's runs (their CPU is not broken down).
+      const targetRuns = runs.filter((run) => run.cameras === TARGET.cameras);
+      for (let k = 2; targetRuns.length > 0 && k <= options.targetRuns; k++) {
+        if (stopped()) return 'stopped';
+        const run = await stack.stream(frames.slice(0, TARGET.cameras), options, `B${TARGET.cameras}R${k}`);
+        targetRuns.push(run);
+        console.log(summaryLine(run));
+      }
       const profiles = await stack.stopService();
       attributeCpu(runs, profiles);
-      const body = report(options, runs, stack.postgresSource);
+      const body = report(options, runs, targetRuns, stack.postgresSource);
       console.log(`\n${body}\n`);
       if (options.docs) {
         const command = ['npm run bench:inspector', ...(options.argv.length ? ['--', ...options.argv] : [])].join(' ');
