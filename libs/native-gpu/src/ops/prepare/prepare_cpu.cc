@@ -25,6 +25,8 @@ struct Plan {
   int fx = 0, fy = 0;
   std::vector<float> by_sum;  // whole, area <= kMaxTabledArea: the output value of each block sum
   std::vector<device::Span> xs, ys;  // not whole: each output column's and row's source cells
+  std::vector<std::vector<double>> wx,
+      wy;  // and each source cell's Overlap, by output column / row
   double area = 0.0;
 
   explicit Plan(const Params& p) {
@@ -42,6 +44,13 @@ struct Plan {
     }
     for (int o = 0; o < p.out_width; ++o) xs.push_back(device::SpanOf(o, p.width, p.out_width));
     for (int o = 0; o < p.out_height; ++o) ys.push_back(device::SpanOf(o, p.height, p.out_height));
+    auto overlaps = [](const device::Span& s) {
+      std::vector<double> w;
+      for (int cell = s.first; cell < s.last; ++cell) w.push_back(device::Overlap(s, cell));
+      return w;
+    };
+    for (const device::Span& s : xs) wx.push_back(overlaps(s));
+    for (const device::Span& s : ys) wy.push_back(overlaps(s));
   }
 };
 
@@ -176,11 +185,17 @@ void PrepareFrame(const Params& p, const Plan& plan, int64_t index, Scratch& w, 
   if (plan.whole) return ShrinkBlocks(p, plan, w, o);
   // Any ratio: each output cell's weighted sum of the shifted bytes.
   const uint8_t* shifted = w.shifted.data();
+  const int width = p.width;
   for (int oy = 0; oy < p.out_height; ++oy) {
+    const device::Span& sy = plan.ys[oy];
+    const double* wy = plan.wy[oy].data();
     for (int ox = 0; ox < p.out_width; ++ox) {
-      const int byte = device::SpanByte(plan.xs[ox], plan.ys[oy], plan.area, [&](int x, int y) {
-        return shifted[static_cast<size_t>(y) * p.width + x];
-      });
+      const device::Span& sx = plan.xs[ox];
+      const double* wx = plan.wx[ox].data();
+      const int byte = device::SpanByte(
+          sx, sy, plan.area,
+          [&](int x, int y) { return shifted[static_cast<size_t>(y) * width + x]; },
+          [&](int x) { return wx[x - sx.first]; }, [&](int y) { return wy[y - sy.first]; });
       o[static_cast<size_t>(oy) * p.out_width + ox] = device::Scaled(byte);
     }
   }

@@ -29,12 +29,17 @@ __global__ void PrepareKernel(const uint8_t* __restrict__ frames,
   auto xs = [=](int x) { return device::AxisAt(x, dx, width); };
   auto ys = [=](int y) { return device::AxisAt(y, dy, height); };
   auto shifted = [=](int x, int y) { return device::Sample(frame, width, xs(x), ys(y)); };
-  const int byte =
-      width % out_width == 0 && height % out_height == 0
-          ? device::BlockByte(frame, width, width / out_width, height / out_height, ox, oy, xs, ys)
-          : device::SpanByte(device::SpanOf(ox, width, out_width),
-                             device::SpanOf(oy, height, out_height),
-                             device::CellArea(width, height, out_width, out_height), shifted);
+  int byte;
+  if (width % out_width == 0 && height % out_height == 0) {
+    byte = device::BlockByte(frame, width, width / out_width, height / out_height, ox, oy, xs, ys);
+  } else {
+    const device::Span sx = device::SpanOf(ox, width, out_width);
+    const device::Span sy = device::SpanOf(oy, height, out_height);
+    byte = device::SpanByte(
+        sx, sy, device::CellArea(width, height, out_width, out_height), shifted,
+        [=](int x) { return device::Overlap(sx, x); },
+        [=](int y) { return device::Overlap(sy, y); });
+  }
   out[i] = device::Scaled(byte);
 }
 

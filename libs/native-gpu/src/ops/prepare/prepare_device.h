@@ -115,14 +115,16 @@ VG_PREP_HD int BlockByte(const uint8_t* frame, int width, int fx, int fy, int ox
 }
 
 // An output cell for any ratio: Σ pixel(x, y) · overlap_x · overlap_y over the source cells under
-// it, rows outer, in clipInput's order; `pixel` gives the shifted frame's bytes.
-template <typename Pixel>
-VG_PREP_HD VG_PREP_NO_FMA int SpanByte(const Span& sx, const Span& sy, double area, Pixel pixel) {
+// it, rows outer, in clipInput's order; `pixel` gives the shifted frame's bytes, `wx` / `wy` each
+// cell's Overlap (computed here, or looked up where they were computed once).
+template <typename Pixel, typename WeightX, typename WeightY>
+VG_PREP_HD VG_PREP_NO_FMA int SpanByte(const Span& sx, const Span& sy, double area, Pixel pixel,
+                                       WeightX wx, WeightY wy) {
   double sum = 0.0;
   for (int y = sy.first; y < sy.last; ++y) {
-    const double wy = Overlap(sy, y);
+    const double row_weight = wy(y);
     for (int x = sx.first; x < sx.last; ++x)
-      sum = AddRn(sum, MulRn(MulRn(static_cast<double>(pixel(x, y)), Overlap(sx, x)), wy));
+      sum = AddRn(sum, MulRn(MulRn(static_cast<double>(pixel(x, y)), wx(x)), row_weight));
   }
   return AreaByte(sum, area);
 }
