@@ -25,6 +25,7 @@
         'src/ops/align/align_tables.cc',
         'src/ops/align/align_worker.cc',
         'src/ops/prepare/prepare_cpu.cc',
+        'src/ops/prepare/prepare_emulate.cc',
         'src/ops/prepare/prepare_worker.cc',
         'src/ops/sequence_model/sequence_model_cpu.cc',
         'src/ops/sequence_model/sequence_model_emulate.cc',

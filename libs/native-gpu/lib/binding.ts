@@ -80,6 +80,6 @@ export interface Binding {
     width: number,
     outHeight: number,
     outWidth: number,
-    options: { backend: 'cpu' | 'cuda'; threads: number },
+    options: { backend: NativeBackend; threads: number },
   ): Promise<Float32Array>;
 }

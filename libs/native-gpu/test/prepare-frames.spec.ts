@@ -5,6 +5,7 @@
  */
 import { backends, NativeGpuError, prepareFrames } from '@vigil/native-gpu';
 
+import { loadBinding } from '../lib/loader';
 import type { PrepareFramesInput, PrepareFramesOptions } from '../lib/prepare-frames';
 
 const pattern = (width: number, height: number, seed = 0): Uint8Array => Uint8Array.from({ length: width * height }, (_, i) => (i * 37 + seed * 101 + ((i * i) >> 5)) & 255);
@@ -59,6 +60,22 @@ describe('prepareFrames', () => {
     const alone = await prepareFrames(input({ frames: frames.subarray(77 * 48, 78 * 48), offsets: offsets.subarray(154, 156), outWidth: 4, outHeight: 3 }), { backend: 'cpu' });
     expect(many.data).toEqual(one.data);
     expect(Array.from(one.data.subarray(77 * 12, 78 * 12))).toEqual(Array.from(alone.data));
+  });
+
+  it.each([
+    [128, 128, 64, 64],
+    [160, 120, 64, 64],
+    [97, 61, 13, 7],
+    [40, 30, 40, 30],
+  ])("runs the CUDA kernel's math (emulated on the CPU) to the twin's bytes: %p×%p → %p×%p", async (width, height, outWidth, outHeight) => {
+    const count = 6;
+    const frames = Uint8Array.from({ length: count * width * height }, (_, i) => (i * 2654435761) >>> 24);
+    const offsets = Float64Array.from({ length: 2 * count }, (_, i) => (i % 4 === 0 ? (i % 7) - 3 : i % 5 === 0 ? -700 : ((i * 37) % 101) / 10 - 5));
+
+    const twin = await prepareFrames({ width, height, frames, offsets, outWidth, outHeight }, { backend: 'cpu' });
+    const kernel = await loadBinding().prepareFrames(frames, offsets, height, width, outHeight, outWidth, { backend: 'emulate', threads: 0 });
+
+    expect(kernel).toEqual(twin.data);
   });
 
   it.each([

@@ -10,8 +10,9 @@
 // arithmetic in its order (no contraction into FMAs) and its clamping. Whole offsets read whole
 // pixels (weight 0), as training's whole shifts do.
 //
-// Backends: PrepareCpu (prepare_cpu.cc, the CPU twin and reference) and PrepareCuda
-// (prepare_cuda.cu, only with NATIVE_GPU_WITH_CUDA), both built on prepare_device.h.
+// Backends: PrepareCpu (prepare_cpu.cc, the CPU twin and reference), PrepareCuda (prepare_cuda.cu,
+// only with NATIVE_GPU_WITH_CUDA) and PrepareEmulate (prepare_emulate.cc, the kernel's math on the
+// CPU, for tests), all built on prepare_device.h.
 //
 // Plain C++ (no N-API, no CUDA runtime), so nvcc and the host compiler both include this header.
 #ifndef VIGIL_NATIVE_GPU_OPS_PREPARE_PREPARE_H_
@@ -24,7 +25,7 @@
 
 namespace vigil::prepare {
 
-enum class Backend { kCpu, kCuda };
+enum class Backend { kCpu, kCuda, kEmulate };
 
 // Largest frame side (the camera contract's 640 x 480 with room to spare).
 inline constexpr int kMaxSide = 4096;
@@ -49,6 +50,8 @@ struct Params {
 
 // out: [count][out_height][out_width], allocated by the caller.
 Status PrepareCpu(const Params& params, float* out);
+// The CUDA kernel's per-thread math run on the CPU, one output after another (tests only).
+Status PrepareEmulate(const Params& params, float* out);
 #ifdef NATIVE_GPU_WITH_CUDA
 Status PrepareCuda(const Params& params, float* out);
 #endif

@@ -1,5 +1,6 @@
-// prepare_cuda.cu: prepareFrames on the GPU (see prepare.h): one thread per output pixel, which
-// computes its own axis samples (prepare_device.h, the CPU twin's math) and writes its float.
+// prepare_cuda.cu: prepareFrames on the GPU (see prepare.h): one thread per output value, which
+// computes it from scratch (device::OutputValue, the CPU twin's math; the emulation runs the same
+// function on the CPU).
 #include <cuda_runtime.h>
 
 #include "cuda/check.h"
@@ -17,30 +18,9 @@ constexpr int kBlock = 256;
 __global__ void PrepareKernel(const uint8_t* __restrict__ frames,
                               const double* __restrict__ offsets, int64_t count, int height,
                               int width, int out_height, int out_width, float* __restrict__ out) {
-  const int64_t out_size = static_cast<int64_t>(out_height) * out_width;
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= count * out_size) return;
-  const int64_t index = i / out_size;
-  const int ox = static_cast<int>(i % out_size % out_width);
-  const int oy = static_cast<int>(i % out_size / out_width);
-  const uint8_t* frame = frames + index * static_cast<int64_t>(height) * width;
-  const double dx = offsets[2 * index];
-  const double dy = offsets[2 * index + 1];
-  auto xs = [=](int x) { return device::AxisAt(x, dx, width); };
-  auto ys = [=](int y) { return device::AxisAt(y, dy, height); };
-  auto shifted = [=](int x, int y) { return device::Sample(frame, width, xs(x), ys(y)); };
-  int byte;
-  if (width % out_width == 0 && height % out_height == 0) {
-    byte = device::BlockByte(frame, width, width / out_width, height / out_height, ox, oy, xs, ys);
-  } else {
-    const device::Span sx = device::SpanOf(ox, width, out_width);
-    const device::Span sy = device::SpanOf(oy, height, out_height);
-    byte = device::SpanByte(
-        sx, sy, device::CellArea(width, height, out_width, out_height), shifted,
-        [=](int x) { return device::Overlap(sx, x); },
-        [=](int y) { return device::Overlap(sy, y); });
-  }
-  out[i] = device::Scaled(byte);
+  if (i >= count * out_height * out_width) return;
+  out[i] = device::OutputValue(frames, offsets, height, width, out_height, out_width, i);
 }
 
 }  // namespace

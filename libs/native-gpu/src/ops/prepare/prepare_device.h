@@ -129,6 +129,31 @@ VG_PREP_HD VG_PREP_NO_FMA int SpanByte(const Span& sx, const Span& sy, double ar
   return AreaByte(sum, area);
 }
 
+// Output value i of a call ([count][out_height][out_width] flattened): what one CUDA thread
+// computes, each sample from scratch (prepare_cuda.cu), and what the emulation runs on the CPU to
+// check the kernel's math against the twin where there is no GPU (prepare_emulate.cc).
+VG_PREP_HD float OutputValue(const uint8_t* frames, const double* offsets, int height, int width,
+                             int out_height, int out_width, int64_t i) {
+  const int64_t out_size = static_cast<int64_t>(out_height) * out_width;
+  const int64_t index = i / out_size;
+  const int ox = static_cast<int>(i % out_size % out_width);
+  const int oy = static_cast<int>(i % out_size / out_width);
+  const uint8_t* frame = frames + index * static_cast<int64_t>(height) * width;
+  const double dx = offsets[2 * index];
+  const double dy = offsets[2 * index + 1];
+  auto xs = [=](int x) { return AxisAt(x, dx, width); };
+  auto ys = [=](int y) { return AxisAt(y, dy, height); };
+  if (width % out_width == 0 && height % out_height == 0) {
+    return Scaled(BlockByte(frame, width, width / out_width, height / out_height, ox, oy, xs, ys));
+  }
+  const Span sx = SpanOf(ox, width, out_width);
+  const Span sy = SpanOf(oy, height, out_height);
+  auto shifted = [=](int x, int y) { return Sample(frame, width, xs(x), ys(y)); };
+  return Scaled(SpanByte(
+      sx, sy, CellArea(width, height, out_width, out_height), shifted,
+      [=](int x) { return Overlap(sx, x); }, [=](int y) { return Overlap(sy, y); }));
+}
+
 }  // namespace vigil::prepare::device
 
 #endif  // VIGIL_NATIVE_GPU_OPS_PREPARE_PREPARE_DEVICE_H_

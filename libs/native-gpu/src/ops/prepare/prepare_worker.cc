@@ -2,7 +2,7 @@
 // backend on a libuv thread (Napi::AsyncWorker), and settles a Promise.
 //
 //   prepareFrames(frames: Uint8Array [count*h*w], offsets: Float64Array [count*2], height, width,
-//                 outHeight, outWidth, options: { backend: 'cpu'|'cuda', threads })
+//                 outHeight, outWidth, options: { backend: 'cpu'|'cuda'|'emulate', threads })
 //     -> Promise<Float32Array [count*outHeight*outWidth]>
 //
 // lib/prepare-frames.ts validates first (STYLE R12); the checks here only keep a bad direct call
@@ -29,16 +29,21 @@ class PrepareWorker : public PinningWorker {
  protected:
   void Execute() override {
     const bool cuda = params_.backend == Backend::kCuda;
-    Guard(cuda ? "prepareFrames (cuda)" : "prepareFrames (cpu)", [this, cuda]() -> Status {
-      out_.Allocate(static_cast<size_t>(params_.count) * params_.out_size());
-      if (!cuda) return PrepareCpu(params_, out_.get());
+    const bool emulate = params_.backend == Backend::kEmulate;
+    Guard(cuda      ? "prepareFrames (cuda)"
+          : emulate ? "prepareFrames (emulate)"
+                    : "prepareFrames (cpu)",
+          [this, cuda, emulate]() -> Status {
+            out_.Allocate(static_cast<size_t>(params_.count) * params_.out_size());
+            if (emulate) return PrepareEmulate(params_, out_.get());
+            if (!cuda) return PrepareCpu(params_, out_.get());
 #ifdef NATIVE_GPU_WITH_CUDA
-      if (!CudaAvailable()) return ProbeCuda().status;
-      return PrepareCuda(params_, out_.get());
+            if (!CudaAvailable()) return ProbeCuda().status;
+            return PrepareCuda(params_, out_.get());
 #else
       return ProbeCuda().status;
 #endif
-    });
+          });
   }
 
   void OnOK() override {
@@ -94,9 +99,11 @@ Napi::Value PrepareFrames(const Napi::CallbackInfo& info) {
   Napi::Object options = info[6].As<Napi::Object>();
   Napi::Value backend = options.Get("backend");
   const std::string name = backend.IsString() ? backend.As<Napi::String>().Utf8Value() : "";
-  VG_THROW_TYPE_ERROR_IF(name != "cpu" && name != "cuda", env,
-                         "prepareFrames: options.backend: 'cpu' or 'cuda'");
-  params.backend = name == "cuda" ? Backend::kCuda : Backend::kCpu;
+  VG_THROW_TYPE_ERROR_IF(name != "cpu" && name != "cuda" && name != "emulate", env,
+                         "prepareFrames: options.backend: 'cpu', 'cuda' or 'emulate'");
+  params.backend = name == "cuda"      ? Backend::kCuda
+                   : name == "emulate" ? Backend::kEmulate
+                                       : Backend::kCpu;
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
 
   auto worker = std::make_unique<PrepareWorker>(env, params);
