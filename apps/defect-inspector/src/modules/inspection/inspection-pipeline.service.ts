@@ -78,9 +78,9 @@ interface ClipOutput {
  * camera's ReorderWindow and ClipAssembler; then the handler returns, so the consumer fetches the
  * next frames while this batch's work goes on behind it: every frame of each completed clip is
  * aligned to the clip's last frame (one alignFrames call for all cameras), moved onto it and shrunk
- * exactly as training's clipInput does (clipInputs, off the JS thread), the champion scores clips of every partition and batch in
- * shared runs, and the batch's inspections, images and the partition's cursor are stored in one
- * statement before the outbox publishes them. Within a partition, batches store in order; at most
+ * exactly as training's clipInput does (clipInputs, off the JS thread), the champion scores clips
+ * of every partition and batch in shared runs, and the batch's inspections, images and the
+ * partition's cursor are stored in one statement before the outbox publishes them. Within a partition, batches store in order; at most
  * `pipelineDepth` of them are in flight.
  *
  * Offsets: the platform commits every handled offset, including frames that are still held in a
