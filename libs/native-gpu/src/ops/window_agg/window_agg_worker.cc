@@ -11,7 +11,8 @@
 // lib/window-agg.ts validates shapes, dtypes, ordering and options first (STYLE R12: validate in
 // TypeScript, trust in C++); the checks here only keep a bad direct call from touching memory it
 // should not. Execute() never touches N-API: it reads the pinned buffers through raw pointers,
-// allocates outputs, and records any failure as a Status. Outputs go back to JS without a copy.
+// allocates outputs, and records any failure as a Status (PinningWorker::Guard). Outputs go back to
+// JS without a copy.
 #include <exception>
 #include <memory>
 #include <new>
@@ -21,48 +22,21 @@
 
 #include "common.h"
 #include "ops/window_agg/window_agg.h"
+#include "pinning_worker.h"
 #include "runtime.h"
 
 namespace vigil::window_agg {
 
 namespace {
 
-// Everything the worker thread reads and writes. The input pointers stay valid because the JS
-// arrays that own them are pinned (persistent references) until the worker is destroyed.
-struct Baton {
-  Params params;
-  HostArray results[kNumStats];
-  Status status;
-};
-
-class WindowAggWorker : public Napi::AsyncWorker {
+class WindowAggWorker : public PinningWorker {
  public:
   WindowAggWorker(Napi::Env env, Params params)
-      : Napi::AsyncWorker(env, "vigil:windowAggregates"),
-        deferred_(Napi::Promise::Deferred::New(env)) {
-    baton_.params = std::move(params);
-  }
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  // Keeps `array` (an input buffer) alive until the worker is destroyed, after OnOK/OnError: the
-  // worker thread reads it through a raw pointer meanwhile.
-  void Pin(const Napi::Value& array) {
-    pinned_.push_back(Napi::Persistent(array.As<Napi::Object>()));
-  }
+      : PinningWorker(env, "vigil:windowAggregates"), params_(std::move(params)) {}
 
  protected:
   void Execute() override {
-    Status status;
-    try {
-      status = Run();
-    } catch (const std::bad_alloc&) {
-      status = Status::Error("out of host memory", "ERR_OUT_OF_HOST_MEMORY");
-    } catch (const std::exception& e) {
-      status = Status::Error(e.what());
-    }
-    baton_.status = status.WithPrefix(std::string("windowAggregates (") + BackendName() + ")");
-    if (!baton_.status.ok()) SetError(baton_.status.message());
+    Guard(std::string("windowAggregates (") + BackendName() + ")", [this]() { return Run(); });
   }
 
   void OnOK() override {
@@ -71,7 +45,7 @@ class WindowAggWorker : public Napi::AsyncWorker {
       Napi::Object result = Napi::Object::New(env);
       for (int stat = 0; stat < kNumStats; ++stat) {
         if (!HasStat(stat)) continue;
-        result.Set(kStatNames[stat], ToFloat64Array(env, std::move(baton_.results[stat])));
+        result.Set(kStatNames[stat], ToFloat64Array(env, std::move(results_[stat])));
       }
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
@@ -79,19 +53,11 @@ class WindowAggWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnError(const Napi::Error& error) override {
-    if (baton_.status.ok()) {
-      deferred_.Reject(error.Value());  // not ours: an error node-addon-api raised around Execute()
-    } else {
-      deferred_.Reject(StatusToError(Env(), baton_.status).Value());
-    }
-  }
-
  private:
-  bool HasStat(int stat) const { return stat != kDistinct || baton_.params.has_categories; }
+  bool HasStat(int stat) const { return stat != kDistinct || params_.has_categories; }
 
   const char* BackendName() const {
-    switch (baton_.params.backend) {
+    switch (params_.backend) {
       case Backend::kCpu: return "cpu";
       case Backend::kCuda: return "cuda";
       case Backend::kEmulate: return "emulate";
@@ -100,17 +66,17 @@ class WindowAggWorker : public Napi::AsyncWorker {
   }
 
   Status Run() {
-    const Params& params = baton_.params;
+    const Params& params = params_;
     Outputs out;
     try {
       for (int stat = 0; stat < kNumStats; ++stat) {
         if (!HasStat(stat)) continue;
-        baton_.results[stat].Allocate(params.num_outputs());
-        out.stat[stat] = baton_.results[stat].get();
+        results_[stat].Allocate(params.num_outputs());
+        out.stat[stat] = results_[stat].get();
       }
     } catch (const std::bad_alloc&) {
       return Status::Error("out of host memory allocating the outputs", "ERR_OUT_OF_HOST_MEMORY");
-    }  // (any other exception, e.g. bad_alloc inside a backend, is caught by Execute())
+    }  // (any other exception, e.g. bad_alloc inside a backend, is caught by Guard())
     switch (params.backend) {
       case Backend::kCpu:
         return WindowAggCpu(params, out);
@@ -127,9 +93,10 @@ class WindowAggWorker : public Napi::AsyncWorker {
     return Status::Error("unknown backend");
   }
 
-  Baton baton_;
-  Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> pinned_;
+  // The input pointers stay valid because the JS arrays that own them are pinned until the worker
+  // is destroyed.
+  Params params_;
+  HostArray results_[kNumStats];
 };
 
 bool ParseBackend(const std::string& name, Backend* backend) {
@@ -192,9 +159,7 @@ Napi::Value WindowAggregates(const Napi::CallbackInfo& info) {
   worker->Pin(info[1]);  // times
   worker->Pin(info[2]);  // values
   if (has_categories) worker->Pin(info[3]);
-  Napi::Promise promise = worker->Promise();
-  worker.release()->Queue();  // the worker deletes itself after OnOK/OnError
-  return promise;
+  return PinningWorker::Queue(std::move(worker));
 }
 
 }  // namespace vigil::window_agg
