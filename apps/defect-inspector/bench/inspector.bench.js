@@ -34,7 +34,7 @@ const { Topic, TOPIC_SPECS } = require('@vigil/contracts');
 const { DevKafka, dropDatabase, ensureDatabase, freePort, resolvePostgres } = require('@vigil/devstack');
 const { migrateUp } = require('@vigil/migrations');
 const { parseFlags, runCli, UsageError } = require('@vigil/platform/dist/cli');
-const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
+const { benchCommand, writeBenchmarkSection } = require('@vigil/platform/dist/bench');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
 const { NO_FAULTS } = require(path.join(DIST, 'simulator/faults'));
@@ -666,7 +666,7 @@ runCli({
       const body = report(options, runs, targetRuns, stack.postgresSource);
       console.log(`\n${body}\n`);
       if (options.docs) {
-        const command = ['npm run bench:inspector', ...(options.argv.length ? ['--', ...options.argv] : [])].join(' ');
+        const command = benchCommand('bench:inspector', options.argv);
         await writeBenchmarkSection(path.join(REPO, 'docs/benchmarks.md'), { id: 'inspector', title: 'defect-inspector: camera frames to verdicts, end to end', command, body });
         console.log('wrote the inspector section of docs/benchmarks.md');
       }

@@ -19,7 +19,7 @@ if (!fs.existsSync(path.join(DIST, 'training/dataset.js'))) {
   process.exit(1);
 }
 const { parseFlags, runCli, UsageError } = require('@vigil/platform/dist/cli');
-const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
+const { benchCommand, writeBenchmarkSection } = require('@vigil/platform/dist/bench');
 
 const { simulatorClips } = require(path.join(DIST, 'training/dataset'));
 const { evaluateModel } = require(path.join(DIST, 'training/evaluate'));
@@ -125,7 +125,7 @@ runCli({
     ].join('\n');
     console.log(`\n${body}\n`);
     if (options.docs) {
-      const command = ['npm run bench:inspector-quality', ...(options.argv.length ? ['--', ...options.argv] : [])].join(' ');
+      const command = benchCommand('bench:inspector-quality', options.argv);
       await writeBenchmarkSection(path.join(REPO, 'docs/benchmarks.md'), { id: 'inspector-serving', title: 'defect-inspector: model quality as served (estimated alignment)', command, body });
       console.log('wrote the inspector-serving section of docs/benchmarks.md');
     }

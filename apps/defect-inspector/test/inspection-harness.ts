@@ -5,7 +5,7 @@ import { ModelRegistry, pgDatabase, seedShippedModels } from '@vigil/core-ml';
 import { createTestDatabase, DevKafka, readTopic, TestDatabase, TopicRecord } from '@vigil/devstack';
 import { migrateUp } from '@vigil/migrations';
 import { loadEnv, MetricsService } from '@vigil/platform';
-import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
+import { Admin, Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
 
@@ -95,40 +95,49 @@ export class InspectionHarness {
    * partition: a batch that completes no clip is stored with a later one or by itself within cursorFlushMs.
    */
   async stored(timeoutMs = 30_000): Promise<void> {
-    const admin = this.client.admin();
-    await admin.connect();
-    try {
-      const ends = (await admin.fetchTopicOffsets(Topic.CameraFrames)).filter((p) => BigInt(p.high) > BigInt(p.low));
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
+    await this.untilNoPartitionBehind(
+      async (admin) => {
+        const ends = await admin.fetchTopicOffsets(Topic.CameraFrames);
         const { rows } = await this.db.query<{ partition: number; counted_to: string }>(`SELECT "partition", "counted_to" FROM "defect"."frame_cursor"`);
         const countedTo = new Map(rows.map((row) => [row.partition, String(row.counted_to)]));
-        const behind = ends.filter((p) => countedTo.get(p.partition) !== p.high);
-        if (behind.length === 0) return;
-        if (Date.now() > deadline) throw new Error(`cursors not stored to the end of partitions ${behind.map((p) => p.partition).join(', ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    } finally {
-      await admin.disconnect();
-    }
+        return ends.filter((p) => BigInt(p.high) > BigInt(p.low) && countedTo.get(p.partition) !== p.high).map((p) => p.partition);
+      },
+      (behind) => `cursors not stored to the end of partitions ${behind.join(', ')}`,
+      timeoutMs,
+      100,
+    );
   }
 
   /** Waits until the service's group has committed every camera.frames message. */
   async caughtUp(groupId = GROUP_ID, timeoutMs = 60_000): Promise<void> {
+    await this.untilNoPartitionBehind(
+      async (admin) => {
+        const ends = await admin.fetchTopicOffsets(Topic.CameraFrames);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [Topic.CameraFrames] });
+        return ends
+          .filter((end) => {
+            const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+            return BigInt(end.high) > BigInt(end.low) && BigInt(at) < BigInt(end.high);
+          })
+          .map((end) => end.partition);
+      },
+      (behind) => `camera.frames partitions ${behind.join(', ')} are not consumed`,
+      timeoutMs,
+      200,
+    );
+  }
+
+  /** Polls `behind` (the camera.frames partitions not there yet) until it finds none; throws `describe(behind)` past the deadline. */
+  private async untilNoPartitionBehind(behind: (admin: Admin) => Promise<number[]>, describe: (partitions: number[]) => string, timeoutMs: number, pollMs: number): Promise<void> {
     const admin = this.client.admin();
     await admin.connect();
     try {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const ends = await admin.fetchTopicOffsets(Topic.CameraFrames);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [Topic.CameraFrames] });
-        const behind = ends.filter((end) => {
-          const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          return BigInt(end.high) > BigInt(end.low) && BigInt(at) < BigInt(end.high);
-        });
-        if (behind.length === 0) return;
-        if (Date.now() > deadline) throw new Error(`camera.frames partitions ${behind.map((b) => b.partition).join(', ')} are not consumed`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        const partitions = await behind(admin);
+        if (partitions.length === 0) return;
+        if (Date.now() > deadline) throw new Error(describe(partitions));
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
       }
     } finally {
       await admin.disconnect();

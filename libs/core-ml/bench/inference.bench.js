@@ -21,7 +21,7 @@ if (!fs.existsSync(path.join(DIST, 'index.js'))) {
 const core = require(DIST);
 // Deep paths: the package root would load Nest, TypeORM and Kafka for nothing.
 const { Rng, parseFlags, runCli, UsageError } = require('@vigil/platform/dist/cli');
-const { writeBenchmarkSection } = require('@vigil/platform/dist/bench');
+const { benchCommand, writeBenchmarkSection } = require('@vigil/platform/dist/bench');
 
 const BATCHES = [1, 64, 1024];
 const ARRIVAL_RATES = [1_000, 10_000, 50_000];
@@ -94,7 +94,7 @@ runCli({
 
       const body = report(model, options.seconds, throughput, latency);
       if (options.docs) {
-        const command = ['npm run bench:core-ml', ...(options.argv.length ? ['--', ...options.argv] : [])].join(' ');
+        const command = benchCommand('bench:core-ml', options.argv);
         await writeBenchmarkSection(path.join(REPO, 'docs/benchmarks.md'), { id: 'core-ml', title: 'core-ml: risk tree model inference', command, body });
         console.log('wrote the core-ml section of docs/benchmarks.md');
       }

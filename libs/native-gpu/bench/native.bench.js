@@ -25,6 +25,13 @@ const SIZES = [
   [640, 480],
 ];
 const BATCHES = [1, 8, 32];
+/** prepareFrames: alignFrames' sizes and the simulator's 160 × 120 (a fractional shrink to 64 × 64). */
+const PREPARE_SIZES = [
+  [128, 128],
+  [160, 120],
+  [320, 240],
+  [640, 480],
+];
 const SHIFTS = [[0, 0], [3, -2], [-6.2, 4.3], [1.25, -0.7], [0.2, 0.1], [-2.75, -3.3], [7.1, 5.8], [-0.3, 2.2]];
 
 function rng(seed) {
@@ -126,7 +133,7 @@ async function benchAlign(hasCuda, peak) {
 async function benchPrepare(hasCuda) {
   const rows = [];
   const count = 32;
-  for (const [width, height] of [...SIZES.slice(0, 1), [160, 120], ...SIZES.slice(1)]) {
+  for (const [width, height] of PREPARE_SIZES) {
     const random = rng(width * height);
     const input = {
       width,

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
+  benchCommand,
   type BenchmarkSection,
   describeMachine,
   type MachineDescription,
@@ -110,5 +111,12 @@ describe('benchmark report', () => {
     expect(described.cores).toBeGreaterThanOrEqual(1);
     expect(described.memoryGiB).toBeGreaterThan(0);
     expect(described.node).toBe(process.version);
+  });
+});
+
+describe('benchCommand', () => {
+  it('shows the npm script, with its arguments after -- when it had any', () => {
+    expect(benchCommand('bench:inspector', [])).toBe('npm run bench:inspector');
+    expect(benchCommand('bench:inspector', ['--cameras', '4'])).toBe('npm run bench:inspector -- --cameras 4');
   });
 });

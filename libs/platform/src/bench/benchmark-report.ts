@@ -74,6 +74,11 @@ export function upsertBenchmarkSection(document: string, id: string, rendered: s
   return document.slice(0, from) + rendered + document.slice(to + end.length);
 }
 
+/** The command that ran a bench script as the docs show it: `npm run <script>`, then `-- <args>` when it had any. */
+export function benchCommand(script: string, argv: readonly string[]): string {
+  return ['npm run', script, ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+}
+
 /** Writes the section into `file` (created with its folder if missing), by rename so readers never see half a file. */
 export async function writeBenchmarkSection(
   file: string,

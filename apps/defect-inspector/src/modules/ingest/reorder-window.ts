@@ -81,14 +81,12 @@ export class ReorderWindow<T extends { seq: number }> {
     return this.#next;
   }
 
-  /** How many seqs below `next` it tells apart (released or given up); older ones count as late. */
-  get memory(): number {
-    return this.#history.length;
-  }
-
-  /** The seqs below `below` that it gave up on and still remembers, ascending. */
+  /**
+   * The seqs below `below` that it gave up on and still remembers, ascending; before its first
+   * release, those it was resumed with.
+   */
   givenUp(below: number): number[] {
-    if (this.#next === undefined) return [];
+    if (this.#next === undefined) return this.#resumed?.givenUp.filter((s) => s < below) ?? [];
     const seqs: number[] = [];
     const end = Math.min(below, this.#next);
     for (let s = Math.max(this.#historyFrom, this.#next - this.#history.length); s < end; s++) if (this.#history[s % this.#history.length] === GIVEN_UP) seqs.push(s);
@@ -104,9 +102,15 @@ export class ReorderWindow<T extends { seq: number }> {
     this.#resumed = { seq, givenUp };
   }
 
-  /** Counts a frame its stream classified before the window saw it (a rebuilt stream's frame below its resume seq). */
-  countDiscarded(kind: 'duplicates' | 'late'): void {
-    this.#counts[kind]++;
+  /**
+   * Counts a frame below the resume seq that its stream keeps out before the first release (it is
+   * inside stored clips): late if its seq was given up or is older than the window remembers, else
+   * a duplicate, as the window it replaces counted it.
+   */
+  countBelowResume(seq: number): void {
+    const resumed = this.#resumed;
+    const late = resumed === undefined || resumed.givenUp.includes(seq) || seq < resumed.seq - this.#history.length;
+    this.#counts[late ? 'late' : 'duplicates']++;
   }
 
   /** Takes one frame; returns the frames it releases, in seq order. */

@@ -42,9 +42,9 @@ export interface StreamStep {
  *
  * A stream rebuilt after a restart is given that `resumeSeq`: until it first releases a frame it
  * takes no frame below it (already inside stored clips), so replaying the partition from the
- * stored offset cuts exactly the clips the stream would have cut had it never stopped. Such a frame
- * is counted as the live window counted it: late if its seq is one the window had given up on
- * (`givenUp`, stored with the cursor) or older than the window remembers, else a duplicate.
+ * stored offset cuts exactly the clips the stream would have cut had it never stopped; its window,
+ * resumed with the seqs it had given up on (`givenUp`, stored with the cursor), counts such a
+ * frame as late or a duplicate as the live window did.
  */
 export class CameraStream {
   readonly health: CameraHealth;
@@ -56,8 +56,6 @@ export class CameraStream {
   #needed: { seq: number; offset: number }[] = [];
   #resumeSeq: number | undefined;
   #floor: number | undefined;
-  /** The stored given-up seqs, while the floor holds. */
-  readonly #floorGivenUp: ReadonlySet<number>;
   #previous: TrackedFrame | undefined;
   #lineId = '';
 
@@ -72,7 +70,6 @@ export class CameraStream {
     this.health = new CameraHealth(cameraId);
     this.#resumeSeq = resume?.seq;
     this.#floor = resume?.seq;
-    this.#floorGivenUp = new Set(resume?.givenUp ?? []);
     if (resume !== undefined) this.#window.resume(resume.seq, resume.givenUp);
   }
 
@@ -96,7 +93,6 @@ export class CameraStream {
 
   /** The seqs below resumeSeq its window gave up on and remembers (stored with the cursor). */
   givenUp(): number[] {
-    if (this.#floor !== undefined) return [...this.#floorGivenUp];
     return this.#resumeSeq === undefined ? [] : this.#window.givenUp(this.#resumeSeq);
   }
 
@@ -110,10 +106,8 @@ export class CameraStream {
 
   /** Takes one frame at `now` (the partition's clock). Returns what it released and the clips those completed. */
   push(item: TrackedFrame, now: number): StreamStep {
-    const floor = this.#floor;
-    if (floor !== undefined && item.frame.seq < floor) {
-      const late = this.#floorGivenUp.has(item.frame.seq) || item.frame.seq < floor - this.#window.memory;
-      this.#window.countDiscarded(late ? 'late' : 'duplicates');
+    if (this.#floor !== undefined && item.frame.seq < this.#floor) {
+      this.#window.countBelowResume(item.frame.seq);
       return { released: [], clips: [] };
     }
     this.#lineId = item.frame.lineId;

@@ -1,6 +1,6 @@
 import { prepareFrames } from '@vigil/native-gpu';
 
-import { ClipAlignment, ClipFrames } from './frame-alignment';
+import { ClipAlignment, ClipFrames, indicesBySize } from './frame-alignment';
 
 /**
  * The model input of each clip, `[frames][outHeight][outWidth]` grey / 255: every frame moved onto
@@ -10,13 +10,8 @@ import { ClipAlignment, ClipFrames } from './frame-alignment';
  */
 export async function clipInputs(clips: readonly ClipFrames[], alignments: readonly ClipAlignment[], outWidth: number, outHeight: number): Promise<Float32Array[]> {
   const inputs: Float32Array[] = new Array(clips.length);
-  const bySize = new Map<string, number[]>();
-  clips.forEach((clip, i) => {
-    const size = `${clip.width}x${clip.height}`;
-    bySize.set(size, [...(bySize.get(size) ?? []), i]);
-  });
   await Promise.all(
-    [...bySize.values()].map(async (indices) => {
+    indicesBySize(clips).map(async (indices) => {
       const { width, height } = clips[indices[0]];
       const frameCount = indices.reduce((n, i) => n + clips[i].grays.length, 0);
       const frames = new Uint8Array(frameCount * width * height);

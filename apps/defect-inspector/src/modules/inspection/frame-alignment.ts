@@ -98,12 +98,7 @@ function wholeFactor(width: number, height: number): number {
  */
 async function alignRegions(pairs: readonly AlignPair[], align: Aligner, factorOf: (width: number, height: number) => number): Promise<FrameShift[]> {
   const shifts: FrameShift[] = new Array(pairs.length);
-  const bySize = new Map<string, number[]>();
-  pairs.forEach((pair, i) => {
-    const size = `${pair.width}x${pair.height}`;
-    bySize.set(size, [...(bySize.get(size) ?? []), i]);
-  });
-  for (const indices of bySize.values()) {
+  for (const indices of indicesBySize(pairs)) {
     const { width, height } = pairs[indices[0]];
     const factor = factorOf(width, height);
     const w = Math.floor(width / factor);
@@ -121,6 +116,18 @@ async function alignRegions(pairs: readonly AlignPair[], align: Aligner, factorO
     });
   }
   return shifts;
+}
+
+/** The indices of `images`, grouped by image size (one alignFrames or prepareFrames call per size). */
+export function indicesBySize(images: readonly { width: number; height: number }[]): number[][] {
+  const bySize = new Map<string, number[]>();
+  images.forEach(({ width, height }, i) => {
+    const size = `${width}x${height}`;
+    const indices = bySize.get(size);
+    if (indices === undefined) bySize.set(size, [i]);
+    else indices.push(i);
+  });
+  return [...bySize.values()];
 }
 
 /** Shrunk copies by source image: a clip's last frame is shrunk once for all the pairs it is in. */

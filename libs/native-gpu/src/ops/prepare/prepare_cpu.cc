@@ -24,9 +24,9 @@ struct Plan {
   bool whole = false;
   int fx = 0, fy = 0;
   std::vector<float> by_sum;  // whole, area <= kMaxTabledArea: the output value of each block sum
-  std::vector<device::Span> xs, ys;  // not whole: each output column's and row's source cells
-  std::vector<std::vector<double>> wx,
-      wy;  // and each source cell's Overlap, by output column / row
+  // Not whole: each output column's and row's source cells, and each of those cells' Overlap.
+  std::vector<device::Span> xs, ys;
+  std::vector<std::vector<double>> wx, wy;
   double area = 0.0;
 
   explicit Plan(const Params& p) {

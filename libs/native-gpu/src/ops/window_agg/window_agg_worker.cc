@@ -13,12 +13,10 @@
 // should not. Execute() never touches N-API: it reads the pinned buffers through raw pointers,
 // allocates outputs, and records any failure as a Status (PinningWorker::Guard). Outputs go back to
 // JS without a copy.
-#include <exception>
 #include <memory>
 #include <new>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "common.h"
 #include "ops/window_agg/window_agg.h"
