@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// native.bench.js (`npm run bench:native`): per op (windowAggregates, alignFrames, prepareFrames), CPU-twin time and throughput on this machine
-// and, where `backends()` has cuda, GPU frames/s (end to end from JS, and kernels only by CUDA
-// events) with achieved DRAM bandwidth against the device's peak; for the risk sequence model and the
-// inspector's clip model, rows (clips)/s of the CPU twin against ONNX Runtime on the same file (and of CUDA). Every GPU configuration
+// native.bench.js (`npm run bench:native`): per op (windowAggregates, alignFrames, prepareFrames, the
+// risk sequence model, the inspector's clip model), the CPU twin on this machine (for the models,
+// against ONNX Runtime on the same file) and, where `backends()` has cuda, GPU throughput end to end
+// from JS and kernels only (the ops' `timing`: CUDA events), with each op's modelled DRAM traffic over
+// kernel time against the device's peak (windowAggregates: end to end only). Every GPU configuration
 // is checked against the CPU twin, and the twin against ORT, before it is timed. Writes the `native`
 // section of docs/benchmarks.md.
 //
@@ -94,6 +95,32 @@ async function time(call, reps, budgetS) {
 
 const fmt = (v, digits = 1) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+const GPU_TABLE_HEAD = ['| end-to-end {unit}/s | kernel ms | kernel {unit}/s | GB/s | % of peak |', '| ---: | ---: | ---: | ---: | ---: |'];
+
+// A GPU table's cells for `units` items per call: end to end from JS (median call), then kernels only
+// from the op's `timing` (median deviceMs of `reps` calls) with its modelled DRAM bytes over that time
+// against the device's peak.
+async function gpuCells(run, units, peak, reps, budgetS) {
+  const endToEnd = await time(() => run(false), reps, budgetS);
+  const kernelMs = [];
+  let bytes = 0;
+  for (let r = 0; r < reps; r++) {
+    const timed = await run(true);
+    kernelMs.push(timed.deviceMs);
+    bytes = timed.deviceBytes;
+  }
+  kernelMs.sort((a, b) => a - b);
+  const ms = kernelMs[Math.floor(kernelMs.length / 2)];
+  const gbs = bytes / (ms / 1e3) / 1e9;
+  return `${fmt(units / endToEnd, 0)} | ${fmt(ms, 3)} | ${fmt(units / (ms / 1e3), 0)} | ${fmt(gbs)} | ${fmt((100 * gbs * 1e9) / peak)} % |`;
+}
+
+// The heading and head rows of a GPU table whose leading columns are `lead`.
+function gpuTable(lead, unit, rows) {
+  const [head, rule] = GPU_TABLE_HEAD.map((line) => line.replaceAll('{unit}', unit));
+  return [`| ${lead.join(' | ')} ${head}`, `|${lead.map(() => ' ---: |').join('')}${rule.slice(1)}`, ...rows];
+}
+
 async function benchAlign(hasCuda, peak) {
   const cpuRows = [];
   const gpuRows = [];
@@ -111,18 +138,8 @@ async function benchAlign(hasCuda, peak) {
           throw new Error(`alignFrames ${width}x${height} batch ${batch} pair ${k}: cuda differs from the CPU twin`);
         }
       }
-      const endToEnd = await time(() => alignFrames(input, { backend: 'cuda' }), QUICK ? 3 : 20, 3);
-      const kernelMs = [];
-      let bytes = 0;
-      for (let r = 0; r < (QUICK ? 3 : 20); r++) {
-        const timed = await alignFrames(input, { backend: 'cuda', timing: true });
-        kernelMs.push(timed.deviceMs);
-        bytes = timed.deviceBytes;
-      }
-      kernelMs.sort((a, b) => a - b);
-      const ms = kernelMs[Math.floor(kernelMs.length / 2)];
-      const gbs = bytes / (ms / 1e3) / 1e9;
-      gpuRows.push(`| ${width}×${height} | ${batch} | ${fmt(batch / endToEnd, 0)} | ${fmt(ms, 3)} | ${fmt(batch / (ms / 1e3), 0)} | ${fmt(gbs)} | ${fmt((100 * gbs * 1e9) / peak)} % |`);
+      const cells = await gpuCells((timing) => alignFrames(input, { backend: 'cuda', timing }), batch, peak, QUICK ? 3 : 20, 3);
+      gpuRows.push(`| ${width}×${height} | ${batch} | ${cells}`);
     }
   }
   return { cpuRows, gpuRows };
@@ -130,8 +147,9 @@ async function benchAlign(hasCuda, peak) {
 
 // prepareFrames on a clip batch's frames (4 clips of 8) at sub-pixel offsets, shrunk to the clip
 // model's 64 × 64: the CPU twin, and CUDA where present once it matched the twin bit for bit.
-async function benchPrepare(hasCuda) {
+async function benchPrepare(hasCuda, peak) {
   const rows = [];
+  const gpuRows = [];
   const count = 32;
   for (const [width, height] of PREPARE_SIZES) {
     const random = rng(width * height);
@@ -144,16 +162,16 @@ async function benchPrepare(hasCuda) {
       outHeight: 64,
     };
     const cpuSeconds = await time(() => prepareFrames(input, { backend: 'cpu' }), QUICK ? 3 : 30, QUICK ? 0.3 : 2);
-    let gpu = 'n/a';
     if (hasCuda) {
       const twin = await prepareFrames(input, { backend: 'cpu' });
       const cuda = await prepareFrames(input, { backend: 'cuda' });
       if (cuda.data.some((v, i) => !Object.is(v, twin.data[i]))) throw new Error(`prepareFrames ${width}x${height}: cuda differs from the CPU twin`);
-      gpu = fmt(count / (await time(() => prepareFrames(input, { backend: 'cuda' }), QUICK ? 3 : 30, QUICK ? 0.3 : 2)), 0);
+      const cells = await gpuCells((timing) => prepareFrames(input, { backend: 'cuda', timing }), count, peak, QUICK ? 3 : 30, QUICK ? 0.3 : 2);
+      gpuRows.push(`| ${width}×${height} → 64×64 | ${count} | ${cells}`);
     }
-    rows.push(`| ${width}×${height} → 64×64 | ${count} | ${fmt(cpuSeconds * 1e3, 2)} | ${fmt(count / cpuSeconds, 0)} | ${gpu} |`);
+    rows.push(`| ${width}×${height} → 64×64 | ${count} | ${fmt(cpuSeconds * 1e3, 2)} | ${fmt(count / cpuSeconds, 0)} |`);
   }
-  return rows;
+  return { rows, gpuRows };
 }
 
 async function benchWindowAgg(hasCuda) {
@@ -208,13 +226,14 @@ function maxLogitDiff(a, b) {
 // The whole sequence model (models/risk/1/sequence.onnx): CPU twin vs ONNX Runtime (CPU EP, default
 // session options) from JS, and the CUDA kernel where present; each is checked against ORT / the twin
 // (|Δlogit| <= 1e-4) before it is timed.
-async function benchSequenceModel(hasCuda) {
+async function benchSequenceModel(hasCuda, peak) {
   const ort = require('onnxruntime-node');
   const bytes = fs.readFileSync(path.resolve(__dirname, '../../../models/risk/1/sequence.onnx'));
   const model = await loadSequenceModel(bytes);
   const session = await ort.InferenceSession.create(bytes);
   const runOrt = async (x) => (await session.run({ sequence: new ort.Tensor('float32', x, [x.length / 416, 16, 26]) })).logit.data;
   const rows = [];
+  const gpuRows = [];
   for (const [label, realSteps] of [['16 (all)', 16], ['1–16 (uniform)', 'mixed']]) {
     for (const batch of [1, 64, 1024, ...(hasCuda ? [65_536] : [])]) {
       const x = sequenceRows(batch, realSteps, batch);
@@ -226,27 +245,27 @@ async function benchSequenceModel(hasCuda) {
       const budget = QUICK ? 0.3 : 1.5;
       const cpuSeconds = batch > 1024 ? null : await time(() => model.run(x, { backend: 'cpu' }), reps, budget);
       const ortSeconds = batch > 1024 ? null : await time(() => runOrt(x), reps, budget);
-      let gpu = '';
       if (hasCuda) {
         const cuda = await model.run(x, { backend: 'cuda' });
         const gpuDiff = maxLogitDiff(cuda.logit, twin.logit);
         if (gpuDiff > 1e-4) throw new Error(`sequence model batch ${batch}: cuda differs from the twin by ${gpuDiff}`);
-        gpu = fmt(batch / (await time(() => model.run(x, { backend: 'cuda' }), reps, budget)), 0);
+        const cells = await gpuCells((timing) => model.run(x, { backend: 'cuda', timing }), batch, peak, Math.min(reps, 200), budget);
+        gpuRows.push(`| ${label} | ${batch.toLocaleString('en-US')} | ${cells}`);
       }
       const rate = (seconds) => (seconds === null ? '' : fmt(batch / seconds, 0));
       const ratio = cpuSeconds === null ? '' : `${fmt(ortSeconds / cpuSeconds, 2)}×`;
-      rows.push(`| ${label} | ${batch.toLocaleString('en-US')} | ${rate(cpuSeconds)} | ${rate(ortSeconds)} | ${ratio} | ${fmt(diff * 1e6, 1)} | ${hasCuda ? gpu : 'n/a'} |`);
+      if (cpuSeconds !== null) rows.push(`| ${label} | ${batch.toLocaleString('en-US')} | ${rate(cpuSeconds)} | ${rate(ortSeconds)} | ${ratio} | ${fmt(diff * 1e6, 1)} |`);
     }
   }
   model.release();
   await session.release();
-  return rows;
+  return { rows, gpuRows };
 }
 
 // The inspector's clip model (models/inspector/<highest version>/clip.onnx): CPU twin vs ONNX Runtime
 // (CPU EP, default session options) on random clips in [0, 1], and CUDA where present; each is checked
 // against ORT / the twin (max |Δ| on logits and heatmap <= 1e-3) before it is timed.
-async function benchClipModel(hasCuda) {
+async function benchClipModel(hasCuda, peak) {
   const ort = require('onnxruntime-node');
   const root = path.resolve(__dirname, '../../../models/inspector');
   const version = Math.max(...fs.readdirSync(root).filter((name) => /^\d+$/.test(name)).map(Number));
@@ -262,6 +281,7 @@ async function benchClipModel(hasCuda) {
   };
   const diffOf = (a, b) => Math.max(maxLogitDiff(a.logits, b.logits), maxLogitDiff(a.heatmap, b.heatmap));
   const rows = [];
+  const gpuRows = [];
   for (const batch of [1, 16, ...(hasCuda ? [256] : [])]) {
     const random = rng(batch);
     const x = Float32Array.from({ length: batch * clipSize }, () => random());
@@ -272,17 +292,17 @@ async function benchClipModel(hasCuda) {
     const budget = QUICK ? 0.5 : 3;
     const cpuSeconds = await time(() => model.run(x, { backend: 'cpu' }), reps, budget);
     const ortSeconds = await time(() => runOrt(x), reps, budget);
-    let gpu = 'n/a';
     if (hasCuda) {
       const gpuDiff = diffOf(await model.run(x, { backend: 'cuda' }), twin);
       if (gpuDiff > 1e-3) throw new Error(`clip model batch ${batch}: cuda differs from the twin by ${gpuDiff}`);
-      gpu = fmt(batch / (await time(() => model.run(x, { backend: 'cuda' }), reps, budget)), 0);
+      const cells = await gpuCells((timing) => model.run(x, { backend: 'cuda', timing }), batch, peak, reps, budget);
+      gpuRows.push(`| ${batch} | ${cells}`);
     }
-    rows.push(`| ${batch} | ${fmt(batch / cpuSeconds, 0)} | ${fmt(batch / ortSeconds, 0)} | ${fmt(ortSeconds / cpuSeconds, 2)}× | ${fmt(diff * 1e6, 1)} | ${gpu} |`);
+    rows.push(`| ${batch} | ${fmt(batch / cpuSeconds, 0)} | ${fmt(batch / ortSeconds, 0)} | ${fmt(ortSeconds / cpuSeconds, 2)}× | ${fmt(diff * 1e6, 1)} |`);
   }
   model.release();
   await session.release();
-  return { rows, file: path.relative(path.resolve(__dirname, '../../..'), file) };
+  return { rows, gpuRows, file: path.relative(path.resolve(__dirname, '../../..'), file) };
 }
 
 (async () => {
@@ -291,9 +311,11 @@ async function benchClipModel(hasCuda) {
   const peak = device ? device.peakMemoryBandwidthBytesPerSecond : 0;
   const windowRows = await benchWindowAgg(hasCuda);
   const { cpuRows, gpuRows } = await benchAlign(hasCuda, peak);
-  const prepareRows = await benchPrepare(hasCuda);
-  const sequenceRows = await benchSequenceModel(hasCuda);
-  const clip = await benchClipModel(hasCuda);
+  const prepare = await benchPrepare(hasCuda, peak);
+  const sequence = await benchSequenceModel(hasCuda, peak);
+  const clip = await benchClipModel(hasCuda, peak);
+  // Beneath each op's CPU table on a GPU machine: its GPU table, with the traffic its `timing` models.
+  const gpuSection = (traffic, lead, unit, rows) => (hasCuda ? ['', `GPU (${device.name}): each configuration checked against the CPU twin first. GB/s = ${traffic} / kernel time.`, '', ...gpuTable(lead, unit, rows)] : []);
   const body = [
     '### windowAggregates',
     '',
@@ -316,9 +338,7 @@ async function benchClipModel(hasCuda) {
           `GPU: ${device.name}, peak DRAM ${fmt(peak / 1e9, 0)} GB/s (2 × memory clock × bus width). Each size/batch is checked against the CPU twin first. ` +
             'End to end = JS call incl. uploads, allocation and downloads; kernel = CUDA events around the kernels; GB/s = the kernels’ modelled DRAM traffic (DeviceBytes in align_tables.cc) / kernel time.',
           '',
-          '| size | batch | end-to-end frames/s | kernel ms | kernel frames/s | GB/s | % of peak |',
-          '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-          ...gpuRows,
+          ...gpuTable(['size', 'batch'], 'frames', gpuRows),
         ].join('\n')
       : 'GPU: not measured here (backends() has no cuda on this machine). On a GPU machine without Node, `bash libs/native-gpu/dev/align_lab.sh` validates and times the kernels.',
     '',
@@ -326,30 +346,37 @@ async function benchClipModel(hasCuda) {
     '',
     "The clip model's input from GRAY8 frames: each read at a sub-pixel offset (integer bilinear), area-shrunk to 64 × 64 and scaled by 1/255, bit for bit as the inspector's training builds it. One call per batch of 32 frames (4 clips), median call from JS; CPU twin on one thread (its default below 64 frames). CUDA is checked bit for bit against the twin before it is timed.",
     '',
-    '| frames | per call | CPU ms per call | CPU frames/s | CUDA frames/s |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...prepareRows,
+    '| frames | per call | CPU ms per call | CPU frames/s |',
+    '| --- | ---: | ---: | ---: |',
+    ...prepare.rows,
+    ...gpuSection('the frames and offsets read once and the output written once', ['frames', 'per call'], 'frames', prepare.gpuRows),
     '',
     '### sequence model (models/risk/1/sequence.onnx)',
     '',
     'Rows [16 steps × 26 channels] scored per second from JS (validation and marshalling included), median call. CPU twin: all threads; ORT: onnxruntime-node CPU, default session options, same file. ' +
       'The twin computes only real steps (padding is exact zero weight), so its rate depends on the real-step mix; ORT always computes all 16. Δlogit = max |twin − ORT| over the batch.',
     '',
-    '| real steps | batch | twin rows/s | ORT rows/s | twin / ORT | Δlogit (1e-6) | CUDA rows/s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...sequenceRows,
+    '| real steps | batch | twin rows/s | ORT rows/s | twin / ORT | Δlogit (1e-6) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...sequence.rows,
+    ...gpuSection('the rows, the weights, logit and score, each moved once (one fused kernel keeps the rest on chip)', ['real steps', 'batch'], 'rows', sequence.gpuRows),
     '',
     `### clip model (${clip.file})`,
     '',
     `Clips [8 frames × 64 × 64] scored per second from JS (validation and marshalling included), median call, random clips in [0, 1]. CPU twin: all threads (one clip per thread); ORT: onnxruntime-node CPU, default session options, same file. Δ = max |twin − ORT| over logits and heatmap.`,
     '',
-    '| batch | twin clips/s | ORT clips/s | twin / ORT | Δ (1e-6) | CUDA clips/s |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| batch | twin clips/s | ORT clips/s | twin / ORT | Δ (1e-6) |',
+    '| ---: | ---: | ---: | ---: | ---: |',
     ...clip.rows,
+    ...gpuSection('the clips, the weights, logits and heatmap, each moved once (activations between layers not counted: a lower bound)', ['batch'], 'clips', clip.gpuRows),
   ].join('\n');
-  await writeBenchmarkSection(DOC, { id: 'native', title: 'native-gpu: windowAggregates, alignFrames, prepareFrames, the sequence model and the clip model', command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
+  // A GPU machine's run keeps its own section, so it never replaces the development machine's.
+  const section = hasCuda
+    ? { id: 'native-gpu', title: `native-gpu on a GPU machine (${device.name}): every op, CPU twin and CUDA` }
+    : { id: 'native', title: 'native-gpu: windowAggregates, alignFrames, prepareFrames, the sequence model and the clip model' };
+  await writeBenchmarkSection(DOC, { ...section, command: `npm run bench:native${QUICK ? ' -- --quick' : ''}`, body });
   console.log(body);
-  console.log(`\nwritten to ${DOC} (section native)`);
+  console.log(`\nwritten to ${DOC} (section ${section.id})`);
 })().catch((error) => {
   console.error(error);
   process.exit(1);

@@ -2,12 +2,12 @@
  * Frame alignment by phase correlation (src/ops/align/): the translation between a reference and a
  * frame (camera shake), a confidence, and optionally the frame warped back onto the reference.
  */
-import type { NativeAlignOptions, NativeAlignResult } from './binding';
+import type { DeviceTiming, NativeAlignOptions, NativeAlignResult } from './binding';
 import { captureCallSite, nativeError, NativeGpuError } from './errors';
 import { loadBinding } from './loader';
 import { resolveBackend } from './runtime';
 import type { Backend } from './runtime';
-import { describeType, expectInteger, expectObject, expectOneOf, expectTypedArray } from './validate';
+import { describeType, expectInteger, expectObject, expectOneOf, expectTypedArray, optionalBoolean } from './validate';
 
 /** GRAY8 (`Uint8Array`, a `Buffer` works) or float32 images, row-major, `height x width` each. */
 export type GrayImages = Uint8Array | Float32Array;
@@ -41,12 +41,12 @@ export interface AlignFramesOptions {
   threads?: number;
   /** Also return the frames warped onto the reference grid (`warped`). Default false. */
   warp?: boolean;
-  /** CUDA only: report `deviceMs` (kernel time by CUDA events) and `deviceBytes` (modelled DRAM traffic). */
+  /** CUDA only: report `deviceMs` and `deviceBytes` (traffic model: each pass streams its buffers once; DeviceBytes in align_tables.cc). */
   timing?: boolean;
   cuda?: AlignCudaLaunchOptions;
 }
 
-export interface AlignFramesResult {
+export interface AlignFramesResult extends DeviceTiming {
   /** The backend that ran. */
   backend: Backend;
   pairs: number;
@@ -66,10 +66,6 @@ export interface AlignFramesResult {
   confidence: Float64Array;
   /** With `warp`: `[pairs][height][width]`, `warped(x, y) = frame(x + dx, y + dy)` (bilinear, edges replicated). */
   warped?: Float32Array;
-  /** With `timing` on CUDA: kernel time in ms (CUDA events; uploads, downloads and allocation excluded). */
-  deviceMs?: number;
-  /** With `timing` on CUDA: the DRAM bytes the kernels move (a model: each pass streams its buffers once). */
-  deviceBytes?: number;
 }
 
 const MIN_SIDE = 16;
@@ -149,13 +145,8 @@ function validateOptions(options: AlignFramesOptions, backend: Backend): NativeA
     expectInteger('options.threads', options.threads, 1, 4096);
     native.threads = options.threads;
   }
-  for (const flag of ['warp', 'timing'] as const) {
-    const value = options[flag];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`options.${flag}: expected a boolean, got ${describeType(value)}`);
-    }
-    native[flag] = value ?? false;
-  }
+  native.warp = optionalBoolean('options.warp', options.warp);
+  native.timing = optionalBoolean('options.timing', options.timing);
   expectObject('options.cuda', options.cuda, true);
   const cuda = options.cuda ?? {};
   if (cuda.blockSize !== undefined) {

@@ -31,6 +31,17 @@ export interface WindowStatistics {
   distinct?: Float64Array;
 }
 
+/**
+ * What an op reports when run on CUDA with `timing` (src/device_timing.h), for benches that set
+ * achieved bandwidth against the device's peak.
+ */
+export interface DeviceTiming {
+  /** Kernel time in ms (CUDA events; uploads, downloads and allocation excluded). */
+  deviceMs?: number;
+  /** The DRAM bytes the kernels move, by the op's traffic model (documented with its `timing` option). */
+  deviceBytes?: number;
+}
+
 /** Options of the native alignFrames (validated in align-frames.ts). */
 export interface NativeAlignOptions {
   backend: 'cpu' | 'cuda';
@@ -44,13 +55,11 @@ export interface NativeAlignOptions {
 }
 
 /** What the native alignFrames returns, one entry per pair (plus the warped frames when asked). */
-export interface NativeAlignResult {
+export interface NativeAlignResult extends DeviceTiming {
   dx: Float64Array;
   dy: Float64Array;
   confidence: Float64Array;
   warped?: Float32Array;
-  deviceMs?: number;
-  deviceBytes?: number;
 }
 
 export interface Binding {
@@ -80,6 +89,6 @@ export interface Binding {
     width: number,
     outHeight: number,
     outWidth: number,
-    options: { backend: NativeBackend; threads: number },
-  ): Promise<Float32Array>;
+    options: { backend: NativeBackend; threads: number; timing: boolean },
+  ): Promise<{ data: Float32Array } & DeviceTiming>;
 }

@@ -9,21 +9,28 @@ import { types } from 'node:util';
 import type { ClipArchitecture } from './clip-model-onnx';
 import { readClipModelOnnx } from './clip-model-onnx';
 import { captureCallSite } from './errors';
+import type { DeviceTiming } from './binding';
 import { loadBinding } from './loader';
 import type { ModelId } from './native-model';
 import { callNative, expectOnnxBytes, NativeModel } from './native-model';
 import { resolveBackend } from './runtime';
 import type { Backend } from './runtime';
-import { describeType, expectInteger } from './validate';
+import { describeType, expectInteger, optionalBoolean } from './validate';
 
 export interface ClipModelRunOptions {
   /** `auto` (default) picks `cuda` when `backends()` has it, else `cpu`. */
   backend?: 'auto' | Backend;
   /** CPU backend worker threads (one clip each at a time); default: the machine's hardware concurrency. */
   threads?: number;
+  /**
+   * CUDA only: report `deviceMs` and `deviceBytes`. The traffic model counts what must move (the clips
+   * read once, the weights read once, logits and heatmap written once), not the activations between
+   * layers: a lower bound on the DRAM traffic.
+   */
+  timing?: boolean;
 }
 
-export interface ClipModelResult {
+export interface ClipModelResult extends DeviceTiming {
   /** The backend that ran. */
   backend: Backend;
   clips: number;
@@ -36,7 +43,11 @@ export interface ClipModelResult {
 /** The addon's clip-model functions (src/ops/clip_model/clip_model_worker.cc). */
 interface ClipModelBinding {
   createClipModel(dims: Int32Array, constants: Float32Array, weights: Float32Array): Promise<ModelId>;
-  runClipModel(model: ModelId, clips: Float32Array, options: { backend: Backend; threads: number }): Promise<{ logits: Float32Array; heatmap: Float32Array }>;
+  runClipModel(
+    model: ModelId,
+    clips: Float32Array,
+    options: { backend: Backend; threads: number; timing: boolean },
+  ): Promise<{ logits: Float32Array; heatmap: Float32Array } & DeviceTiming>;
   releaseClipModel(model: ModelId): void;
 }
 
@@ -89,9 +100,10 @@ export class ClipModel extends NativeModel<ClipArchitecture> {
       expectInteger('options.threads', options.threads, 1, 4096);
       threads = options.threads;
     }
+    const timing = optionalBoolean('options.timing', options.timing);
     const id = this.liveId();
     const count = validateClips(clips, this.architecture);
-    const result = await callNative(callSite, () => binding().runClipModel(id, clips, { backend, threads }));
+    const result = await callNative(callSite, () => binding().runClipModel(id, clips, { backend, threads, timing }));
     return { backend, clips: count, ...result };
   }
 }

@@ -7,7 +7,7 @@
  * the reference the kernels are tested against. Build with `npm run build -w @vigil/native-gpu`.
  */
 export { backends, cudaStatus, deviceInfo } from './runtime';
-export type { WindowStatistics } from './binding';
+export type { DeviceTiming, WindowStatistics } from './binding';
 export type { Backend, CudaDeviceInfo, CudaStatus } from './runtime';
 export { alignFrames } from './align-frames';
 export type {

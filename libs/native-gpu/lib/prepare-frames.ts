@@ -6,8 +6,9 @@
 import { captureCallSite, nativeError } from './errors';
 import { loadBinding } from './loader';
 import { resolveBackend } from './runtime';
+import type { DeviceTiming } from './binding';
 import type { Backend } from './runtime';
-import { expectAllFinite, expectInteger, expectObject, expectTypedArray } from './validate';
+import { expectAllFinite, expectInteger, expectObject, expectTypedArray, optionalBoolean } from './validate';
 
 /** The largest frame side. */
 const MAX_SIDE = 4096;
@@ -35,9 +36,11 @@ export interface PrepareFramesOptions {
   backend?: 'auto' | Backend;
   /** CPU backend worker threads; default: one per 64 frames, at most the hardware concurrency. */
   threads?: number;
+  /** CUDA only: report `deviceMs` and `deviceBytes` (traffic model: the frames and offsets read once, the output written once). */
+  timing?: boolean;
 }
 
-export interface PrepareFramesResult {
+export interface PrepareFramesResult extends DeviceTiming {
   /** The backend that ran. */
   backend: Backend;
   count: number;
@@ -77,9 +80,10 @@ export async function prepareFrames(input: PrepareFramesInput, options: PrepareF
     expectInteger('options.threads', options.threads, 1, 4096);
     threads = options.threads;
   }
+  const timing = optionalBoolean('options.timing', options.timing);
   try {
-    const data = await loadBinding().prepareFrames(frames, offsets, height, width, outHeight, outWidth, { backend, threads });
-    return { backend, count, data };
+    const result = await loadBinding().prepareFrames(frames, offsets, height, width, outHeight, outWidth, { backend, threads, timing });
+    return { backend, count, ...result };
   } catch (error) {
     throw nativeError(error, callSite);
   }

@@ -7,6 +7,7 @@
 import { types } from 'node:util';
 
 import { CallSite, captureCallSite } from './errors';
+import type { DeviceTiming } from './binding';
 import { loadBinding } from './loader';
 import type { ModelId } from './native-model';
 import { callNative, expectOnnxBytes, NativeModel } from './native-model';
@@ -14,7 +15,7 @@ import { resolveBackend } from './runtime';
 import type { Backend } from './runtime';
 import { readSequenceModelOnnx, SEQUENCE_TENSOR_NAMES } from './sequence-model-onnx';
 import type { SequenceArchitecture } from './sequence-model-onnx';
-import { describeType, expectInteger, expectObject } from './validate';
+import { describeType, expectInteger, expectObject, optionalBoolean } from './validate';
 
 /** CUDA launch configuration (tuning and kernel validation; the defaults suit every batch). */
 export interface SequenceModelCudaLaunchOptions {
@@ -30,9 +31,11 @@ export interface SequenceModelRunOptions {
   /** CPU backend worker threads; default: the machine's hardware concurrency (fewer for small batches). */
   threads?: number;
   cuda?: SequenceModelCudaLaunchOptions;
+  /** CUDA only: report `deviceMs` and `deviceBytes` (traffic model: the sequences read once, the weights read once, logit and score written once). */
+  timing?: boolean;
 }
 
-export interface SequenceModelResult {
+export interface SequenceModelResult extends DeviceTiming {
   /** The backend that ran. */
   backend: Backend;
   rows: number;
@@ -46,6 +49,7 @@ export interface SequenceModelResult {
 interface NativeRunOptions {
   backend: 'cpu' | 'cuda' | 'emulate';
   threads: number;
+  timing: boolean;
   blockSize?: number;
   rowsPerBlock?: number;
 }
@@ -53,7 +57,7 @@ interface NativeRunOptions {
 /** The addon's sequence-model functions (src/ops/sequence_model/sequence_model_worker.cc). */
 interface SequenceModelBinding {
   createSequenceModel(dims: Int32Array, constants: Float32Array, tensors: Float32Array[]): Promise<ModelId>;
-  runSequenceModel(model: ModelId, sequences: Float32Array, options: NativeRunOptions): Promise<{ logit: Float32Array; score: Float32Array }>;
+  runSequenceModel(model: ModelId, sequences: Float32Array, options: NativeRunOptions): Promise<{ logit: Float32Array; score: Float32Array } & DeviceTiming>;
   releaseSequenceModel(model: ModelId): void;
 }
 
@@ -130,7 +134,7 @@ export class SequenceModel extends NativeModel<SequenceArchitecture> {
 }
 
 function runOptions(options: SequenceModelRunOptions, backend: NativeRunOptions['backend']): NativeRunOptions {
-  const native: NativeRunOptions = { backend, threads: 0 };
+  const native: NativeRunOptions = { backend, threads: 0, timing: optionalBoolean('options.timing', options.timing) };
   if (options.threads !== undefined) {
     expectInteger('options.threads', options.threads, 1, 4096);
     native.threads = options.threads;

@@ -67,6 +67,12 @@ export function expectOneOf<T extends string | number>(
   }
 }
 
+/** Throws a TypeError unless `value` is a boolean (or undefined); returns it, false when undefined. */
+export function optionalBoolean(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name}: expected a boolean, got ${describeType(value)}`);
+  return value ?? false;
+}
+
 /** Throws a TypeError unless `value` is a plain object (or undefined when `optional`). */
 export function expectObject(name: string, value: unknown, optional: boolean): void {
   if (optional && value === undefined) return;

@@ -13,6 +13,7 @@
 #include <new>
 #include <string>
 
+#include "device_timing.h"
 #include "status.h"
 
 namespace vigil {
@@ -21,6 +22,12 @@ namespace vigil {
   do {                                                                     \
     if (cond) NAPI_THROW(Napi::TypeError::New((env), (message)), Napi::Value()); \
   } while (0)
+
+// result.deviceMs and result.deviceBytes, for an op run on CUDA with `timing`.
+inline void SetDeviceTiming(Napi::Object result, const DeviceTiming& timing) {
+  result.Set("deviceMs", timing.ms);
+  result.Set("deviceBytes", timing.bytes);
+}
 
 // An Error carrying status.message() and a `code` property (e.g. "cudaErrorMemoryAllocation").
 inline Napi::Error StatusToError(Napi::Env env, const Status& status) {

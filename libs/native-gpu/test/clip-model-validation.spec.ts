@@ -36,6 +36,7 @@ describe(`${loadClipModel.name} validation`, () => {
     ['a NaN', new Float32Array(CLIP).fill(Number.NaN, 5, 6), {}, /^clips\[5\]: expected a finite number, got NaN/],
     ['a bad backend', new Float32Array(CLIP), { backend: 'tpu' }, /^options\.backend/],
     ['zero threads', new Float32Array(CLIP), { threads: 0 }, /^options\.threads/],
+    ['a non-boolean timing', new Float32Array(CLIP), { timing: 1 }, /^options\.timing: expected a boolean, got number/],
   ])('rejects %s, naming the argument', async (_, clips, options, message) => {
     await expect(model.run(clips as Float32Array, options as ClipModelRunOptions)).rejects.toThrow(message);
   });

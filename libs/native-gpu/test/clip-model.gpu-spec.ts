@@ -47,6 +47,13 @@ describe('ClipModel: CUDA vs the CPU twin', () => {
     expect(maxDiff(gpu.heatmap, twin.heatmap)).toBeLessThanOrEqual(ATOL);
   });
 
+  it('reports kernel time over every chunk and the modelled bytes with timing', async () => {
+    const result = await model.run(randomClips(1030, 2), { backend: 'cuda', timing: true });
+
+    expect(result.deviceMs).toBeGreaterThan(0);
+    expect(result.deviceBytes).toBeGreaterThan(1030 * CLIP * 4);
+  });
+
   it('gives a clip the same result alone as within a batch', async () => {
     const clips = randomClips(40, 5);
     const [batch, alone] = await Promise.all([model.run(clips, { backend: 'cuda' }), model.run(clips.slice(7 * CLIP, 8 * CLIP), { backend: 'cuda' })]);

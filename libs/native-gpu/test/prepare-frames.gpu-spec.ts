@@ -27,4 +27,15 @@ describe('prepareFrames on cuda', () => {
     for (let i = 0; i < cpu.data.length; i++) if (!Object.is(cpu.data[i], gpu.data[i])) mismatches++;
     expect(mismatches).toBe(0);
   });
+
+  it('reports kernel time and the modelled bytes with timing (frames and offsets in, output out)', async () => {
+    const [width, height, count] = [160, 120, 8];
+    const input = { width, height, frames: new Uint8Array(count * width * height), offsets: new Float64Array(2 * count), outWidth: 64, outHeight: 64 };
+
+    const result = await prepareFrames(input, { backend: 'cuda', timing: true });
+
+    expect(result.deviceMs).toBeGreaterThan(0);
+    expect(result.deviceBytes).toBe(count * (width * height + 16) + count * 64 * 64 * 4);
+    expect(await prepareFrames(input, { backend: 'cuda' })).not.toHaveProperty('deviceMs');
+  });
 });

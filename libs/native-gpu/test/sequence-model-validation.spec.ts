@@ -62,6 +62,7 @@ describe(`${loadSequenceModel.name} validation`, () => {
     [{ threads: 0 }, RangeError, 'options.threads: expected an integer in [1, 4096], got 0'],
     [{ cuda: { blockSize: 48 } }, RangeError, 'options.cuda.blockSize: expected a multiple of 32, got 48'],
     [{ cuda: { rowsPerBlock: 17 } }, RangeError, 'options.cuda.rowsPerBlock: expected an integer in [1, 16], got 17'],
+    [{ timing: 'yes' }, TypeError, 'options.timing: expected a boolean, got string'],
   ])('rejects bad options: %p', async (options, type, message) => {
     await expect(model.run(rows(1), options as SequenceModelRunOptions)).rejects.toThrow(new type(message));
   });

@@ -88,6 +88,13 @@ describe('SequenceModel on CUDA', () => {
     expectMatchesTwin(gpu, cpu);
   });
 
+  it('reports kernel time and the modelled bytes with timing (rows, weights, logit and score)', async () => {
+    const result = await model.run(randomRows(100, 3), { backend: 'cuda', timing: true });
+
+    expect(result.deviceMs).toBeGreaterThan(0);
+    expect(result.deviceBytes).toBeGreaterThan(100 * (ROW + 2) * 4);
+  });
+
   it('gives a row the same result alone as within a batch', async () => {
     const sequences = randomRows(333, 5);
     const batch = await model.run(sequences, { backend: 'cuda' });

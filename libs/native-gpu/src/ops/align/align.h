@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "device_timing.h"
 #include "status.h"
 
 namespace vigil::align {
@@ -65,7 +66,7 @@ struct Params {
   int height = 0;
   int width = 0;
   bool warp = false;
-  bool timing = false;  // CUDA: fill Outputs::device_ms and device_bytes
+  bool timing = false;  // CUDA: fill Outputs::timing
   Backend backend = Backend::kCpu;
   int threads = 0;  // CPU threads; 0 = std::thread::hardware_concurrency
   LaunchConfig launch;
@@ -80,10 +81,7 @@ struct Outputs {
   double* dy = nullptr;          // [pairs]
   double* confidence = nullptr;  // [pairs]
   float* warped = nullptr;       // [pairs][height][width]
-  // CUDA only, when not nullptr: kernel time (CUDA events around the kernels, transfers and
-  // allocation excluded) and the DRAM bytes those kernels move by DeviceBytes' model.
-  double* device_ms = nullptr;
-  double* device_bytes = nullptr;
+  DeviceTiming* timing = nullptr;  // CUDA only, when not nullptr (bytes by DeviceBytes' model)
 };
 
 // Host-computed tables shared by every backend (float, rounded from double once).

@@ -28,6 +28,7 @@
 
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/event_timer.h"
 #include "cuda/stream.h"
 #include "ops/align/align.h"
 #include "ops/align/align_device.h"
@@ -362,25 +363,8 @@ Status Run(const Params& p, const Outputs& out) {
   if (out.warped != nullptr) VG_RETURN_IF_ERROR(warped.Allocate(pairs * s.image()));
   const TableArgs t{wx.get(), wy.get(), gx.get(), gy.get(), txr.get(), txi.get(), tyr.get(), tyi.get()};
 
-  cudaEvent_t events[2] = {nullptr, nullptr};
-  const bool timing = out.device_ms != nullptr;
-  if (timing) {
-    VG_CUDA_RETURN_IF_ERROR(cudaEventCreate(&events[0]));
-    const cudaError_t second = cudaEventCreate(&events[1]);
-    if (second != cudaSuccess) {
-      cudaEventDestroy(events[0]);
-      return cuda::CudaStatus(second, "cudaEventCreate");
-    }
-  }
-  // Events are destroyed on every path out of here.
-  struct EventGuard {
-    cudaEvent_t* e;
-    ~EventGuard() {
-      if (e[0] != nullptr) cudaEventDestroy(e[0]);
-      if (e[1] != nullptr) cudaEventDestroy(e[1]);
-    }
-  } guard{events};
-  if (timing) VG_CUDA_RETURN_IF_ERROR(cudaEventRecord(events[0], st));
+  cuda::EventTimer timer(out.timing != nullptr);
+  VG_RETURN_IF_ERROR(timer.Start(st));
 
   MomentsKernel<T><<<static_cast<unsigned>(refs), block, 0, st>>>(d_refs.get(), s.image(), moments.get());
   VG_CUDA_RETURN_IF_ERROR(cudaGetLastError());
@@ -409,18 +393,16 @@ Status Run(const Params& p, const Outputs& out) {
         d_frames.get(), dx.get(), dy.get(), s, warped.get());
     VG_CUDA_RETURN_IF_ERROR(cudaGetLastError());
   }
-  if (timing) VG_CUDA_RETURN_IF_ERROR(cudaEventRecord(events[1], st));
+  VG_RETURN_IF_ERROR(timer.Stop(st));
 
   VG_RETURN_IF_ERROR(dx.Download(out.dx, pairs, st));
   VG_RETURN_IF_ERROR(dy.Download(out.dy, pairs, st));
   VG_RETURN_IF_ERROR(confidence.Download(out.confidence, pairs, st));
   if (out.warped != nullptr) VG_RETURN_IF_ERROR(warped.Download(out.warped, pairs * s.image(), st));
   VG_RETURN_IF_ERROR(stream.Synchronize());  // also surfaces asynchronous kernel faults
-  if (timing) {
-    float ms = 0.0f;
-    VG_CUDA_RETURN_IF_ERROR(cudaEventElapsedTime(&ms, events[0], events[1]));
-    *out.device_ms = ms;
-    *out.device_bytes = static_cast<double>(DeviceBytes(p, tables));
+  if (timer.enabled()) {
+    VG_RETURN_IF_ERROR(timer.Accumulate());
+    *out.timing = {timer.total_ms(), DeviceBytes(p, tables)};
   }
   return Status::Ok();
 }

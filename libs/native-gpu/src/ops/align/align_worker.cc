@@ -45,8 +45,7 @@ class AlignWorker : public PinningWorker {
       result.Set("confidence", ToFloat64Array(env, std::move(confidence_)));
       if (params_.warp) result.Set("warped", ToFloat32Array(env, std::move(warped_)));
       if (params_.timing && params_.backend == Backend::kCuda) {
-        result.Set("deviceMs", device_ms_);
-        result.Set("deviceBytes", device_bytes_);
+        SetDeviceTiming(result, timing_);
       }
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
@@ -66,10 +65,7 @@ class AlignWorker : public PinningWorker {
     out.dy = dy_.get();
     out.confidence = confidence_.get();
     out.warped = params_.warp ? warped_.get() : nullptr;
-    if (params_.timing) {
-      out.device_ms = &device_ms_;
-      out.device_bytes = &device_bytes_;
-    }
+    if (params_.timing) out.timing = &timing_;
     if (params_.backend == Backend::kCpu) return AlignCpu(params_, out);
 #ifdef NATIVE_GPU_WITH_CUDA
     if (!CudaAvailable()) return ProbeCuda().status;
@@ -82,8 +78,7 @@ class AlignWorker : public PinningWorker {
   Params params_;
   HostArray dx_, dy_, confidence_;
   HostFloatArray warped_;
-  double device_ms_ = 0.0;
-  double device_bytes_ = 0.0;
+  DeviceTiming timing_;
 };
 
 }  // namespace

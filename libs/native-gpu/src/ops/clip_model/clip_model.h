@@ -27,6 +27,7 @@
 #include <memory>
 #include <vector>
 
+#include "device_timing.h"
 #include "status.h"
 
 namespace vigil::clip_model {
@@ -105,6 +106,9 @@ struct Params {
 struct Outputs {
   float* logits = nullptr;   // [n][C]
   float* heatmap = nullptr;  // [n][H/2][W/2]
+  // CUDA only, when not nullptr. Bytes: the clips, the weights, logits and heatmap, each once (the
+  // activations between layers are not counted: a lower bound on the traffic).
+  DeviceTiming* timing = nullptr;
 };
 
 Status ClipModelCpu(const Model& model, const Params& params, const Outputs& out);

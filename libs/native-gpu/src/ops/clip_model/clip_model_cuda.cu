@@ -22,6 +22,7 @@
 
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/event_timer.h"
 #include "cuda/stream.h"
 #include "ops/clip_model/clip_model.h"
 #include "status.h"
@@ -262,6 +263,7 @@ Status ClipModelCuda(const Model& model, const Params& p, const Outputs& out) {
   cuda::CudaStream stream;
   VG_RETURN_IF_ERROR(stream.Create());
   cudaStream_t st = stream.get();
+  cuda::EventTimer timer(out.timing != nullptr);
   cuda::DeviceBuffer<float> clips, cat, conv2, conv3, t, a, q, kb, v, ctx, hid, pooled, logits,
       head1, heatmap;
   VG_RETURN_IF_ERROR(clips.Allocate(chunk * clip_size));
@@ -280,6 +282,7 @@ Status ClipModelCuda(const Model& model, const Params& p, const Outputs& out) {
     const int64_t n = std::min(chunk, p.count - first);
     VG_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(clips.get(), p.clips + first * clip_size,
                                             n * clip_size * sizeof(float), cudaMemcpyHostToDevice, st));
+    VG_RETURN_IF_ERROR(timer.Start(st));
     float* f = cat.get() + static_cast<int64_t>(k) * plane2;
     Conv1PoolKernel<<<Blocks(n * m.c1 * plane2), kThreads, 0, st>>>(
         clips.get(), n, m.frames, m.height, m.width, wt + l.conv1_w, wt + l.conv1_b, m.c1, f, cat_stride);
@@ -314,9 +317,15 @@ Status ClipModelCuda(const Model& model, const Params& p, const Outputs& out) {
         head1.get(), static_cast<int64_t>(m.hidden) * plane2);
     Head2Kernel<<<Blocks(n * plane2), kThreads, 0, st>>>(head1.get(), n, m.hidden, plane2, wt + l.head2_w, wt + l.head2_b, heatmap.get());
     VG_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+    VG_RETURN_IF_ERROR(timer.Stop(st));
     VG_RETURN_IF_ERROR(logits.Download(out.logits + first * m.classes, n * m.classes, st));
     VG_RETURN_IF_ERROR(heatmap.Download(out.heatmap + first * plane2, n * plane2, st));
     VG_RETURN_IF_ERROR(stream.Synchronize());  // the next chunk reuses the buffers and p.clips' pages
+    VG_RETURN_IF_ERROR(timer.Accumulate());
+  }
+  if (out.timing != nullptr) {
+    const double values = static_cast<double>(p.count) * (clip_size + m.classes + plane2) + model.weights.size();
+    *out.timing = {timer.total_ms(), values * sizeof(float)};
   }
   return Status::Ok();
 }

@@ -7,8 +7,9 @@
 //                   weights: Float32Array (every tensor, concatenated in clip_model.h's Layout order))
 //     -> Promise<number>         an id
 //   runClipModel(model: number, clips: Float32Array [n * frames * height * width],
-//                options: { backend: 'cpu'|'cuda', threads })
-//     -> Promise<{ logits: Float32Array [n * classes], heatmap: Float32Array [n * H/2 * W/2] }>
+//                options: { backend: 'cpu'|'cuda', threads, timing })
+//     -> Promise<{ logits: Float32Array [n * classes], heatmap: Float32Array [n * H/2 * W/2],
+//                  deviceMs?, deviceBytes? (cuda with timing) }>
 //   releaseClipModel(model: number) -> undefined   runs in flight keep the weights until they settle
 //
 // lib/clip-model.ts validates first (STYLE R12); the checks here keep a bad direct call from
@@ -54,8 +55,11 @@ class CreateWorker : public CreateModelWorker<Model> {
 
 class RunWorker : public PinningWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params)
-      : PinningWorker(env, "vigil:runClipModel"), model_(std::move(model)), params_(params) {}
+  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params, bool timing)
+      : PinningWorker(env, "vigil:runClipModel"),
+        model_(std::move(model)),
+        params_(params),
+        timing_(timing) {}
 
  protected:
   void Execute() override {
@@ -65,7 +69,7 @@ class RunWorker : public PinningWorker {
       const size_t n = static_cast<size_t>(params_.count);
       logits_.Allocate(n * m.classes);
       heatmap_.Allocate(n * m.heat_h() * m.heat_w());
-      const Outputs out{logits_.get(), heatmap_.get()};
+      const Outputs out{logits_.get(), heatmap_.get(), timing_ ? &device_timing_ : nullptr};
       if (!cuda) return ClipModelCpu(*model_, params_, out);
 #ifdef NATIVE_GPU_WITH_CUDA
       if (!CudaAvailable()) return ProbeCuda().status;
@@ -82,6 +86,7 @@ class RunWorker : public PinningWorker {
       Napi::Object result = Napi::Object::New(env);
       result.Set("logits", ToFloat32Array(env, std::move(logits_)));
       result.Set("heatmap", ToFloat32Array(env, std::move(heatmap_)));
+      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -91,6 +96,8 @@ class RunWorker : public PinningWorker {
  private:
   std::shared_ptr<const Model> model_;
   Params params_;
+  bool timing_;
+  DeviceTiming device_timing_;
   HostFloatArray logits_, heatmap_;
 };
 
@@ -144,7 +151,8 @@ Napi::Value RunClipModel(const Napi::CallbackInfo& info) {
                          "runClipModel: options.backend: 'cpu' or 'cuda'");
   params.backend = name == "cuda" ? Backend::kCuda : Backend::kCpu;
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
-  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params);
+  const bool timing = options.Get("timing").ToBoolean().Value();
+  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params, timing);
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));
 }

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "device_timing.h"
 #include "status.h"
 
 namespace vigil::prepare {
@@ -53,7 +54,9 @@ Status PrepareCpu(const Params& params, float* out);
 // The CUDA kernel's per-thread math run on the CPU, one output after another (tests only).
 Status PrepareEmulate(const Params& params, float* out);
 #ifdef NATIVE_GPU_WITH_CUDA
-Status PrepareCuda(const Params& params, float* out);
+// timing (nullable): kernel time, and bytes modelled as the frames and offsets read once and the
+// output written once.
+Status PrepareCuda(const Params& params, float* out, DeviceTiming* timing);
 #endif
 
 }  // namespace vigil::prepare

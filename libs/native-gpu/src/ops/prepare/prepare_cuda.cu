@@ -5,6 +5,7 @@
 
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/event_timer.h"
 #include "cuda/stream.h"
 #include "ops/prepare/prepare.h"
 #include "ops/prepare/prepare_device.h"
@@ -25,7 +26,7 @@ __global__ void PrepareKernel(const uint8_t* __restrict__ frames,
 
 }  // namespace
 
-Status PrepareCuda(const Params& p, float* out) {
+Status PrepareCuda(const Params& p, float* out, DeviceTiming* timing) {
   cuda::CudaStream stream;
   VG_RETURN_IF_ERROR(stream.Create());
   cuda::DeviceBuffer<uint8_t> frames;
@@ -38,12 +39,22 @@ Status PrepareCuda(const Params& p, float* out) {
       offsets.AllocateAndUpload(p.offsets, static_cast<size_t>(p.count) * 2, stream.get()));
   VG_RETURN_IF_ERROR(prepared.Allocate(total));
   const unsigned blocks = static_cast<unsigned>((total + kBlock - 1) / kBlock);
+  cuda::EventTimer timer(timing != nullptr);
+  VG_RETURN_IF_ERROR(timer.Start(stream.get()));
   PrepareKernel<<<blocks, kBlock, 0, stream.get()>>>(frames.get(), offsets.get(), p.count, p.height,
                                                      p.width, p.out_height, p.out_width,
                                                      prepared.get());
   VG_CUDA_RETURN_IF_ERROR(cudaGetLastError());
+  VG_RETURN_IF_ERROR(timer.Stop(stream.get()));
   VG_RETURN_IF_ERROR(prepared.Download(out, total, stream.get()));
-  return stream.Synchronize();
+  VG_RETURN_IF_ERROR(stream.Synchronize());
+  if (timing != nullptr) {
+    VG_RETURN_IF_ERROR(timer.Accumulate());
+    const double count = static_cast<double>(p.count);
+    *timing = {timer.total_ms(), count * (static_cast<double>(p.frame_size()) + 2 * sizeof(double)) +
+                                     static_cast<double>(total) * sizeof(float)};
+  }
+  return Status::Ok();
 }
 
 }  // namespace vigil::prepare

@@ -2,8 +2,9 @@
 // backend on a libuv thread (Napi::AsyncWorker), and settles a Promise.
 //
 //   prepareFrames(frames: Uint8Array [count*h*w], offsets: Float64Array [count*2], height, width,
-//                 outHeight, outWidth, options: { backend: 'cpu'|'cuda'|'emulate', threads })
-//     -> Promise<Float32Array [count*outHeight*outWidth]>
+//                 outHeight, outWidth, options: { backend: 'cpu'|'cuda'|'emulate', threads, timing })
+//     -> Promise<{ data: Float32Array [count*outHeight*outWidth], deviceMs?, deviceBytes? (cuda
+//                  with timing) }>
 //
 // lib/prepare-frames.ts validates first (STYLE R12); the checks here only keep a bad direct call
 // from touching memory it should not. Execute() never touches N-API; the output goes back without a
@@ -23,8 +24,8 @@ namespace {
 
 class PrepareWorker : public PinningWorker {
  public:
-  PrepareWorker(Napi::Env env, Params params)
-      : PinningWorker(env, "vigil:prepareFrames"), params_(params) {}
+  PrepareWorker(Napi::Env env, Params params, bool timing)
+      : PinningWorker(env, "vigil:prepareFrames"), params_(params), timing_(timing) {}
 
  protected:
   void Execute() override {
@@ -39,7 +40,7 @@ class PrepareWorker : public PinningWorker {
             if (!cuda) return PrepareCpu(params_, out_.get());
 #ifdef NATIVE_GPU_WITH_CUDA
             if (!CudaAvailable()) return ProbeCuda().status;
-            return PrepareCuda(params_, out_.get());
+            return PrepareCuda(params_, out_.get(), timing_ ? &device_timing_ : nullptr);
 #else
       return ProbeCuda().status;
 #endif
@@ -48,7 +49,10 @@ class PrepareWorker : public PinningWorker {
 
   void OnOK() override {
     try {
-      deferred_.Resolve(ToFloat32Array(Env(), std::move(out_)));
+      Napi::Object result = Napi::Object::New(Env());
+      result.Set("data", ToFloat32Array(Env(), std::move(out_)));
+      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
+      deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
     }
@@ -56,6 +60,8 @@ class PrepareWorker : public PinningWorker {
 
  private:
   Params params_;
+  bool timing_;
+  DeviceTiming device_timing_;
   HostFloatArray out_;
 };
 
@@ -106,7 +112,9 @@ Napi::Value PrepareFrames(const Napi::CallbackInfo& info) {
                                        : Backend::kCpu;
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
 
-  auto worker = std::make_unique<PrepareWorker>(env, params);
+  const bool timing = options.Get("timing").ToBoolean().Value();
+
+  auto worker = std::make_unique<PrepareWorker>(env, params, timing);
   worker->Pin(info[0]);
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));

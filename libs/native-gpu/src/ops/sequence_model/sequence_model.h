@@ -31,6 +31,7 @@
 #include <memory>
 #include <vector>
 
+#include "device_timing.h"
 #include "status.h"
 
 #ifdef __CUDACC__
@@ -155,6 +156,8 @@ struct Params {
 struct Outputs {
   float* logit = nullptr;  // [rows]
   float* score = nullptr;  // [rows]
+  // CUDA only, when not nullptr. Bytes: the sequences, the weights, logit and score, each once.
+  DeviceTiming* timing = nullptr;
 };
 
 Status SequenceModelCpu(const Model& model, const Params& params, const Outputs& out);

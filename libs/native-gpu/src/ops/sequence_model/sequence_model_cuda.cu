@@ -30,6 +30,7 @@
 
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/event_timer.h"
 #include "cuda/stream.h"
 #include "ops/sequence_model/sequence_model.h"
 #include "ops/sequence_model/sequence_model_device.h"
@@ -149,10 +150,19 @@ Status SequenceModelCuda(const Model& model, const Params& p, const Outputs& out
       p.sequences, rows * static_cast<size_t>(model.dims.row_size()), stream.get()));
   VG_RETURN_IF_ERROR(logit.Allocate(rows));
   VG_RETURN_IF_ERROR(score.Allocate(rows));
+  cuda::EventTimer timer(out.timing != nullptr);
+  VG_RETURN_IF_ERROR(timer.Start(stream.get()));
   VG_RETURN_IF_ERROR(Launch(model, p, sequences.get(), logit.get(), score.get(), stream.get()));
+  VG_RETURN_IF_ERROR(timer.Stop(stream.get()));
   VG_RETURN_IF_ERROR(logit.Download(out.logit, rows, stream.get()));
   VG_RETURN_IF_ERROR(score.Download(out.score, rows, stream.get()));
-  return stream.Synchronize();  // also surfaces asynchronous kernel faults
+  VG_RETURN_IF_ERROR(stream.Synchronize());  // also surfaces asynchronous kernel faults
+  if (out.timing != nullptr) {
+    VG_RETURN_IF_ERROR(timer.Accumulate());
+    const double values = static_cast<double>(rows) * (model.dims.row_size() + 2) + model.weights.size();
+    *out.timing = {timer.total_ms(), values * sizeof(float)};
+  }
+  return Status::Ok();
 }
 
 }  // namespace vigil::sequence_model

@@ -6,8 +6,9 @@
 //                       tensors: Float32Array[21] (core-ml's SEQUENCE_TENSOR_NAMES order))
 //     -> Promise<number>         an id; packs the weights, uploads them when backends() has cuda
 //   runSequenceModel(model: number, sequences: Float32Array [rows * steps * channels],
-//                    options: { backend: 'cpu'|'cuda'|'emulate', threads, blockSize, rowsPerBlock })
-//     -> Promise<{ logit, score: Float32Array [rows] }>
+//                    options: { backend: 'cpu'|'cuda'|'emulate', threads, blockSize, rowsPerBlock,
+//                               timing })
+//     -> Promise<{ logit, score: Float32Array [rows], deviceMs?, deviceBytes? (cuda with timing) }>
 //   releaseSequenceModel(model: number) -> undefined   later runs are refused; runs in flight keep
 //                                                      the weights until they settle
 //
@@ -62,8 +63,11 @@ class CreateWorker : public CreateModelWorker<Model> {
 
 class RunWorker : public PinningWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params)
-      : PinningWorker(env, "vigil:runSequenceModel"), model_(std::move(model)), params_(params) {}
+  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params, bool timing)
+      : PinningWorker(env, "vigil:runSequenceModel"),
+        model_(std::move(model)),
+        params_(params),
+        timing_(timing) {}
 
  protected:
   void Execute() override {
@@ -71,7 +75,7 @@ class RunWorker : public PinningWorker {
       const size_t rows = static_cast<size_t>(params_.rows);
       logit_.Allocate(rows);
       score_.Allocate(rows);
-      const Outputs out{logit_.get(), score_.get()};
+      const Outputs out{logit_.get(), score_.get(), timing_ ? &device_timing_ : nullptr};
       switch (params_.backend) {
         case Backend::kCpu: return SequenceModelCpu(*model_, params_, out);
         case Backend::kEmulate: return SequenceModelEmulated(*model_, params_, out);
@@ -93,6 +97,7 @@ class RunWorker : public PinningWorker {
       Napi::Object result = Napi::Object::New(env);
       result.Set("logit", ToFloat32Array(env, std::move(logit_)));
       result.Set("score", ToFloat32Array(env, std::move(score_)));
+      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -102,6 +107,8 @@ class RunWorker : public PinningWorker {
  private:
   std::shared_ptr<const Model> model_;
   Params params_;
+  bool timing_;
+  DeviceTiming device_timing_;
   HostFloatArray logit_, score_;
 };
 
@@ -182,7 +189,8 @@ Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
   params.launch.rows_per_block =
       static_cast<int>(GetNumberOr(options, "rowsPerBlock", params.launch.rows_per_block));
 
-  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params);
+  const bool timing = options.Get("timing").ToBoolean().Value();
+  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params, timing);
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));
 }
