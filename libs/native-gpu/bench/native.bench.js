@@ -3,9 +3,9 @@
 // risk sequence model, the inspector's clip model), the CPU twin on this machine (for the models,
 // against ONNX Runtime on the same file) and, where `backends()` has cuda, GPU throughput end to end
 // from JS and kernels only (the ops' `timing`: CUDA events), with each op's modelled DRAM traffic over
-// kernel time against the device's peak (windowAggregates: end to end only). Every GPU configuration
-// is checked against the CPU twin, and the twin against ORT, before it is timed. Writes the `native`
-// section of docs/benchmarks.md.
+// kernel time against the device's peak. Every GPU configuration is checked against the CPU twin,
+// and the twin against ORT, before it is timed. Writes the `native` section of docs/benchmarks.md
+// (on a GPU machine, the `native-gpu` section).
 //
 //   npm run bench:native [-- --quick]     (--quick: fewer repetitions, for a smoke run)
 //
@@ -174,7 +174,7 @@ async function benchPrepare(hasCuda, peak) {
   return { rows, gpuRows };
 }
 
-async function benchWindowAgg(hasCuda) {
+async function benchWindowAgg(hasCuda, peak) {
   const events = QUICK ? 50_000 : 200_000;
   const random = rng(42);
   const keys = new Int32Array(events);
@@ -198,7 +198,17 @@ async function benchWindowAgg(hasCuda) {
     const seconds = await time(() => windowAggregates(input, options), QUICK ? 1 : 3, 5);
     rows.push(`| ${label} | ${events.toLocaleString('en-US')} | ${fmt(seconds * 1e3, 1)} | ${fmt((events * 5) / seconds / 1e6, 2)} |`);
   }
-  return rows;
+  const gpuRows = [];
+  if (hasCuda) {
+    const [twin, gpu] = [await windowAggregates(input, { backend: 'cpu' }), await windowAggregates(input, { backend: 'cuda' })];
+    for (const stat of ['count', 'sum', 'mean', 'std', 'min', 'max']) {
+      const i = gpu[stat].findIndex((v, k) => !(Math.abs(v - twin[stat][k]) <= 1e-6 * Math.max(1, Math.abs(twin[stat][k]))));
+      if (i >= 0) throw new Error(`windowAggregates ${stat}[${i}]: cuda ${gpu[stat][i]} differs from the CPU twin's ${twin[stat][i]}`);
+    }
+    const cells = await gpuCells((timing) => windowAggregates(input, { backend: 'cuda', timing }), events, peak, QUICK ? 1 : 5, 5);
+    gpuRows.push(`| ${events.toLocaleString('en-US')} | 5 | ${cells}`);
+  }
+  return { rows, gpuRows };
 }
 
 // The encoder's layout: `real` trailing real steps (validity channel 0 = 1), zero padding in front.
@@ -309,7 +319,7 @@ async function benchClipModel(hasCuda, peak) {
   const hasCuda = backends().includes('cuda');
   const device = hasCuda ? deviceInfo()[0] : undefined;
   const peak = device ? device.peakMemoryBandwidthBytesPerSecond : 0;
-  const windowRows = await benchWindowAgg(hasCuda);
+  const windowAgg = await benchWindowAgg(hasCuda, peak);
   const { cpuRows, gpuRows } = await benchAlign(hasCuda, peak);
   const prepare = await benchPrepare(hasCuda, peak);
   const sequence = await benchSequenceModel(hasCuda, peak);
@@ -323,7 +333,8 @@ async function benchClipModel(hasCuda, peak) {
     '',
     '| backend | events | ms | M (event, window)/s |',
     '| --- | ---: | ---: | ---: |',
-    ...windowRows,
+    ...windowAgg.rows,
+    ...gpuSection('the inputs read once and the statistics written once (look-backs over earlier events not counted: a lower bound)', ['events', 'windows'], 'events', windowAgg.gpuRows),
     '',
     '### alignFrames',
     '',

@@ -11,6 +11,7 @@ export interface NativeWindowAggOptions {
   backend: NativeBackend;
   /** CPU worker threads; 0 = hardware concurrency. */
   threads: number;
+  timing: boolean;
   blockSize?: number;
   lanesPerQuery?: number;
   gridSize?: number;
@@ -74,7 +75,7 @@ export interface Binding {
     categories: Int32Array | null,
     windows: Float64Array,
     options: NativeWindowAggOptions,
-  ): Promise<WindowStatistics>;
+  ): Promise<WindowStatistics & DeviceTiming>;
   alignFrames(
     references: Uint8Array | Float32Array,
     frames: Uint8Array | Float32Array,

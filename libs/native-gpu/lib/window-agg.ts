@@ -1,7 +1,7 @@
 /**
  * Exact sliding-window aggregates over key-segmented event streams (src/ops/window_agg/).
  */
-import type { NativeBackend, NativeWindowAggOptions, WindowStatistics } from './binding';
+import type { DeviceTiming, NativeBackend, NativeWindowAggOptions, WindowStatistics } from './binding';
 import { CallSite, captureCallSite, nativeError, NativeGpuError } from './errors';
 import { loadBinding } from './loader';
 import type { Backend } from './runtime';
@@ -12,6 +12,7 @@ import {
   expectObject,
   expectOneOf,
   expectTypedArray,
+  optionalBoolean,
 } from './validate';
 
 /** Events, sorted by key then time. All arrays have one element per event. */
@@ -47,13 +48,18 @@ export interface WindowAggregatesOptions {
   /** CPU backend worker threads; default: the machine's hardware concurrency. */
   threads?: number;
   cuda?: CudaLaunchOptions;
+  /**
+   * CUDA only: report `deviceMs` and `deviceBytes` (traffic model: the inputs read once and the
+   * statistics written once; the look-backs over a key's earlier events are not counted).
+   */
+  timing?: boolean;
 }
 
 /**
  * One Float64Array per statistic, row-major `[event][window]`: the value for event `i` and
  * `windowsMs[w]` is at index `i * windows + w`.
  */
-export interface WindowAggregates extends WindowStatistics {
+export interface WindowAggregates extends WindowStatistics, DeviceTiming {
   /** The backend that ran. */
   backend: Backend;
   /** Number of events (`keys.length`). */
@@ -108,7 +114,7 @@ async function run(
 ): Promise<WindowAggregates> {
   const { keys, times, values, categories, windows } = validateInput(input);
   const nativeOptions = validateOptions(options, backend);
-  let result: WindowStatistics;
+  let result: WindowStatistics & DeviceTiming;
   try {
     result = await loadBinding().windowAggregates(keys, times, values, categories ?? null, windows, nativeOptions);
   } catch (error) {
@@ -182,7 +188,7 @@ function validateInput(input: WindowAggregatesInput): {
 }
 
 function validateOptions(options: WindowAggregatesOptions, backend: NativeBackend): NativeWindowAggOptions {
-  const native: NativeWindowAggOptions = { backend, threads: 0 };
+  const native: NativeWindowAggOptions = { backend, threads: 0, timing: optionalBoolean('options.timing', options.timing) };
   if (options.threads !== undefined) {
     expectInteger('options.threads', options.threads, 1, 4096);
     native.threads = options.threads;

@@ -96,7 +96,7 @@ describe('native errors', () => {
       const binding = loadBinding();
       const one = Float64Array.from([1]);
 
-      const rejection = binding.windowAggregates(Int32Array.from([1]), one, one, null, one, { backend: 'cuda', threads: 0 });
+      const rejection = binding.windowAggregates(Int32Array.from([1]), one, one, null, one, { backend: 'cuda', threads: 0, timing: false });
 
       await expect(rejection).rejects.toMatchObject({
         message: `windowAggregates (cuda): ${cudaStatus().error}`,

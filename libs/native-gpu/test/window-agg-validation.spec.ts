@@ -83,6 +83,7 @@ describe(`${windowAggregates.name} validation`, () => {
     [{ cuda: { blockSize: 2048 } }, RangeError, 'options.cuda.blockSize: expected an integer in [32, 1024], got 2048'],
     [{ cuda: { lanesPerQuery: 3 } }, TypeError, 'options.cuda.lanesPerQuery: expected one of 1, 2, 4, 8, 16, 32, got 3'],
     [{ cuda: { gridSize: 0 } }, RangeError, 'options.cuda.gridSize: expected an integer in [1, 2147483647], got 0'],
+    [{ timing: 'on' }, TypeError, 'options.timing: expected a boolean, got string'],
   ])('rejects bad options: %p', async (options, type, message) => {
     await expect(call({}, options)).rejects.toThrow(new type(message));
   });

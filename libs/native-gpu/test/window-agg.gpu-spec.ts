@@ -111,6 +111,15 @@ describe(`${windowAggregates.name} on CUDA`, () => {
     });
   });
 
+  it('reports kernel time and the modelled bytes with timing (inputs in, statistics out)', async () => {
+    const data = input([1, 1, 2], [0, 5, 5], [1, 2, 3], [10, Infinity], [0, 1, 0]);
+
+    const result = await windowAggregates(data, { backend: 'cuda', timing: true });
+
+    expect(result.deviceMs).toBeGreaterThan(0);
+    expect(result.deviceBytes).toBe(3 * (4 + 8 + 8 + 4) + 2 * 8 + 3 * 2 * 7 * 8);
+  });
+
   describe('errors and concurrency', () => {
     it('runs concurrent calls on separate streams independently', async () => {
       const inputs = [1, 2, 3, 4, 5, 6].map((seed) => randomStream({ seed: 40 + seed, keys: 200, maxEventsPerKey: 60, integerValues: true, categories: 5 }));
@@ -124,7 +133,7 @@ describe(`${windowAggregates.name} on CUDA`, () => {
       // blockSize 2048 exceeds every GPU's limit; only the raw binding (no TS validation) accepts it.
       const one = Float64Array.from([1]);
 
-      const rejection = loadBinding().windowAggregates(Int32Array.from([1]), one, one, null, one, { backend: 'cuda', threads: 0, blockSize: 2048 });
+      const rejection = loadBinding().windowAggregates(Int32Array.from([1]), one, one, null, one, { backend: 'cuda', threads: 0, timing: false, blockSize: 2048 });
 
       await expect(rejection).rejects.toMatchObject({
         message: expect.stringMatching(/^windowAggregates \(cuda\): .*invalid (configuration argument|argument)/),

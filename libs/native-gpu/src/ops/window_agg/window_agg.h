@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "device_timing.h"
 #include "status.h"
 
 namespace vigil::window_agg {
@@ -64,6 +65,9 @@ static_assert(sizeof(kStatNames) / sizeof(kStatNames[0]) == kNumStats,
 // categories. Callers allocate; backends only write.
 struct Outputs {
   double* stat[kNumStats] = {};
+  // CUDA only, when not nullptr. Bytes: the inputs read once and the statistics written once (the
+  // kernel's look-backs over a key's earlier events are not counted: a lower bound).
+  DeviceTiming* timing = nullptr;
 };
 
 Status WindowAggCpu(const Params& params, const Outputs& out);

@@ -30,6 +30,7 @@
 
 #include "cuda/check.h"
 #include "cuda/device_buffer.h"
+#include "cuda/event_timer.h"
 #include "cuda/stream.h"
 #include "ops/window_agg/window_agg.h"
 #include "ops/window_agg/window_agg_device.h"
@@ -219,14 +220,27 @@ Status WindowAggCuda(const Params& p, const Outputs& out) {
   args.n = p.n;
   args.num_windows = static_cast<int64_t>(p.num_windows());
   for (int stat = 0; stat < kNumStats; ++stat) args.out[stat] = results[stat].get();
+  cuda::EventTimer timer(out.timing != nullptr);
+  VG_RETURN_IF_ERROR(timer.Start(s));
   VG_RETURN_IF_ERROR(LaunchWindowAgg(args, p.launch, sm_count, s));
+  VG_RETURN_IF_ERROR(timer.Stop(s));
 
+  int stats = 0;
   for (int stat = 0; stat < kNumStats; ++stat) {
     if (out.stat[stat] != nullptr) {
       VG_RETURN_IF_ERROR(results[stat].Download(out.stat[stat], outputs, s));
+      ++stats;
     }
   }
-  return stream.Synchronize();  // also surfaces asynchronous kernel faults
+  VG_RETURN_IF_ERROR(stream.Synchronize());  // also surfaces asynchronous kernel faults
+  if (out.timing != nullptr) {
+    VG_RETURN_IF_ERROR(timer.Accumulate());
+    const double per_event = sizeof(int32_t) + 2 * sizeof(double) + (p.categories != nullptr ? sizeof(int32_t) : 0);
+    *out.timing = {timer.total_ms(), static_cast<double>(n) * per_event +
+                                         static_cast<double>(p.num_windows()) * sizeof(double) +
+                                         static_cast<double>(outputs) * stats * sizeof(double)};
+  }
+  return Status::Ok();
 }
 
 }  // namespace vigil::window_agg

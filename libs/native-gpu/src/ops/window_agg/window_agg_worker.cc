@@ -4,9 +4,9 @@
 //   windowAggregates(keys: Int32Array, times: Float64Array, values: Float64Array,
 //                    categories: Int32Array | null, windows: Float64Array,
 //                    options: { backend: 'cpu'|'cuda'|'emulate', threads, blockSize,
-//                               lanesPerQuery, gridSize })
+//                               lanesPerQuery, gridSize, timing })
 //     -> Promise<{ count, sum, mean, std, min, max, distinct? }>
-//        (a Float64Array each, [event][window])
+//        (a Float64Array each, [event][window]; plus deviceMs, deviceBytes on cuda with timing)
 //
 // lib/window-agg.ts validates shapes, dtypes, ordering and options first (STYLE R12: validate in
 // TypeScript, trust in C++); the checks here only keep a bad direct call from touching memory it
@@ -29,8 +29,8 @@ namespace {
 
 class WindowAggWorker : public PinningWorker {
  public:
-  WindowAggWorker(Napi::Env env, Params params)
-      : PinningWorker(env, "vigil:windowAggregates"), params_(std::move(params)) {}
+  WindowAggWorker(Napi::Env env, Params params, bool timing)
+      : PinningWorker(env, "vigil:windowAggregates"), params_(std::move(params)), timing_(timing) {}
 
  protected:
   void Execute() override {
@@ -45,6 +45,7 @@ class WindowAggWorker : public PinningWorker {
         if (!HasStat(stat)) continue;
         result.Set(kStatNames[stat], ToFloat64Array(env, std::move(results_[stat])));
       }
+      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -75,6 +76,7 @@ class WindowAggWorker : public PinningWorker {
     } catch (const std::bad_alloc&) {
       return Status::Error("out of host memory allocating the outputs", "ERR_OUT_OF_HOST_MEMORY");
     }  // (any other exception, e.g. bad_alloc inside a backend, is caught by Guard())
+    if (timing_) out.timing = &device_timing_;
     switch (params.backend) {
       case Backend::kCpu:
         return WindowAggCpu(params, out);
@@ -94,6 +96,8 @@ class WindowAggWorker : public PinningWorker {
   // The input pointers stay valid because the JS arrays that own them are pinned until the worker
   // is destroyed.
   Params params_;
+  bool timing_;
+  DeviceTiming device_timing_;
   HostArray results_[kNumStats];
 };
 
@@ -152,7 +156,8 @@ Napi::Value WindowAggregates(const Napi::CallbackInfo& info) {
       static_cast<int>(GetNumberOr(options, "lanesPerQuery", launch.lanes_per_query));
   launch.grid_size = static_cast<int>(GetNumberOr(options, "gridSize", launch.grid_size));
 
-  auto worker = std::make_unique<WindowAggWorker>(env, std::move(params));
+  const bool timing = options.Get("timing").ToBoolean().Value();
+  auto worker = std::make_unique<WindowAggWorker>(env, std::move(params), timing);
   worker->Pin(info[0]);  // keys
   worker->Pin(info[1]);  // times
   worker->Pin(info[2]);  // values
