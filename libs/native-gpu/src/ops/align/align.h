@@ -81,7 +81,8 @@ struct Outputs {
   double* dy = nullptr;          // [pairs]
   double* confidence = nullptr;  // [pairs]
   float* warped = nullptr;       // [pairs][height][width]
-  DeviceTiming* timing = nullptr;  // CUDA only, when not nullptr (bytes by DeviceBytes' model)
+  // CUDA only, when not nullptr (bytes by DeviceBytes' model).
+  DeviceTiming* timing = nullptr;
 };
 
 // Host-computed tables shared by every backend (float, rounded from double once).

@@ -324,7 +324,8 @@ Status ClipModelCuda(const Model& model, const Params& p, const Outputs& out) {
     VG_RETURN_IF_ERROR(timer.Accumulate());
   }
   if (out.timing != nullptr) {
-    const double values = static_cast<double>(p.count) * (clip_size + m.classes + plane2) + model.weights.size();
+    const double values =
+        static_cast<double>(p.count) * (clip_size + m.classes + plane2) + model.weights.size();
     *out.timing = {timer.total_ms(), values * sizeof(float)};
   }
   return Status::Ok();

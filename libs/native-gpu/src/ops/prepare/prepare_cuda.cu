@@ -51,8 +51,9 @@ Status PrepareCuda(const Params& p, float* out, DeviceTiming* timing) {
   if (timing != nullptr) {
     VG_RETURN_IF_ERROR(timer.Accumulate());
     const double count = static_cast<double>(p.count);
-    *timing = {timer.total_ms(), count * (static_cast<double>(p.frame_size()) + 2 * sizeof(double)) +
-                                     static_cast<double>(total) * sizeof(float)};
+    *timing = {timer.total_ms(),
+               count * (static_cast<double>(p.frame_size()) + 2 * sizeof(double)) +
+                   static_cast<double>(total) * sizeof(float)};
   }
   return Status::Ok();
 }

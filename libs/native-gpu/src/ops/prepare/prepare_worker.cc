@@ -2,7 +2,8 @@
 // backend on a libuv thread (Napi::AsyncWorker), and settles a Promise.
 //
 //   prepareFrames(frames: Uint8Array [count*h*w], offsets: Float64Array [count*2], height, width,
-//                 outHeight, outWidth, options: { backend: 'cpu'|'cuda'|'emulate', threads, timing })
+//                 outHeight, outWidth,
+//                 options: { backend: 'cpu'|'cuda'|'emulate', threads, timing })
 //     -> Promise<{ data: Float32Array [count*outHeight*outWidth], deviceMs?, deviceBytes? (cuda
 //                  with timing) }>
 //

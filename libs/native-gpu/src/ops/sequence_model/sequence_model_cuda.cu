@@ -159,7 +159,8 @@ Status SequenceModelCuda(const Model& model, const Params& p, const Outputs& out
   VG_RETURN_IF_ERROR(stream.Synchronize());  // also surfaces asynchronous kernel faults
   if (out.timing != nullptr) {
     VG_RETURN_IF_ERROR(timer.Accumulate());
-    const double values = static_cast<double>(rows) * (model.dims.row_size() + 2) + model.weights.size();
+    const double values =
+        static_cast<double>(rows) * (model.dims.row_size() + 2) + model.weights.size();
     *out.timing = {timer.total_ms(), values * sizeof(float)};
   }
   return Status::Ok();

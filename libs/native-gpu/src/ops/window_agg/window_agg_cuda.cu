@@ -235,7 +235,8 @@ Status WindowAggCuda(const Params& p, const Outputs& out) {
   VG_RETURN_IF_ERROR(stream.Synchronize());  // also surfaces asynchronous kernel faults
   if (out.timing != nullptr) {
     VG_RETURN_IF_ERROR(timer.Accumulate());
-    const double per_event = sizeof(int32_t) + 2 * sizeof(double) + (p.categories != nullptr ? sizeof(int32_t) : 0);
+    const double per_event =
+        sizeof(int32_t) + 2 * sizeof(double) + (p.categories != nullptr ? sizeof(int32_t) : 0);
     *out.timing = {timer.total_ms(), static_cast<double>(n) * per_event +
                                          static_cast<double>(p.num_windows()) * sizeof(double) +
                                          static_cast<double>(outputs) * stats * sizeof(double)};
