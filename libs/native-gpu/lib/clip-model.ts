@@ -6,10 +6,10 @@
  */
 import { types } from 'node:util';
 
+import type { DeviceTiming } from './binding';
 import type { ClipArchitecture } from './clip-model-onnx';
 import { readClipModelOnnx } from './clip-model-onnx';
 import { captureCallSite } from './errors';
-import type { DeviceTiming } from './binding';
 import { loadBinding } from './loader';
 import type { ModelId } from './native-model';
 import { callNative, expectOnnxBytes, NativeModel } from './native-model';

@@ -3,10 +3,10 @@
  * sub-pixel offset, shrunk by area averaging and scaled to [0, 1], bit for bit as the defect
  * inspector's training builds it (its clipInput, then / 255).
  */
+import type { DeviceTiming } from './binding';
 import { captureCallSite, nativeError } from './errors';
 import { loadBinding } from './loader';
 import { resolveBackend } from './runtime';
-import type { DeviceTiming } from './binding';
 import type { Backend } from './runtime';
 import { expectAllFinite, expectInteger, expectObject, expectTypedArray, optionalBoolean } from './validate';
 

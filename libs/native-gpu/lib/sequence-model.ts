@@ -6,8 +6,8 @@
  */
 import { types } from 'node:util';
 
-import { CallSite, captureCallSite } from './errors';
 import type { DeviceTiming } from './binding';
+import { CallSite, captureCallSite } from './errors';
 import { loadBinding } from './loader';
 import type { ModelId } from './native-model';
 import { callNative, expectOnnxBytes, NativeModel } from './native-model';
