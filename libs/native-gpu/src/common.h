@@ -23,11 +23,26 @@ namespace vigil {
     if (cond) NAPI_THROW(Napi::TypeError::New((env), (message)), Napi::Value()); \
   } while (0)
 
-// result.deviceMs and result.deviceBytes, for an op run on CUDA with `timing`.
-inline void SetDeviceTiming(Napi::Object result, const DeviceTiming& timing) {
-  result.Set("deviceMs", timing.ms);
-  result.Set("deviceBytes", timing.bytes);
-}
+// An op's `timing` option: whether JS asked for it, where a CUDA backend writes the figures
+// (target(): nullptr when not asked), and result.deviceMs / deviceBytes once the run was on CUDA
+// (no other backend measures).
+class TimingOption {
+ public:
+  explicit TimingOption(const Napi::Object& options)
+      : requested_(options.Get("timing").ToBoolean().Value()) {}
+
+  DeviceTiming* target() { return requested_ ? &timing_ : nullptr; }
+
+  void Report(Napi::Object result, bool ran_on_cuda) const {
+    if (!requested_ || !ran_on_cuda) return;
+    result.Set("deviceMs", timing_.ms);
+    result.Set("deviceBytes", timing_.bytes);
+  }
+
+ private:
+  bool requested_;
+  DeviceTiming timing_;
+};
 
 // An Error carrying status.message() and a `code` property (e.g. "cudaErrorMemoryAllocation").
 inline Napi::Error StatusToError(Napi::Env env, const Status& status) {

@@ -66,7 +66,6 @@ struct Params {
   int height = 0;
   int width = 0;
   bool warp = false;
-  bool timing = false;  // CUDA: fill Outputs::timing
   Backend backend = Backend::kCpu;
   int threads = 0;  // CPU threads; 0 = std::thread::hardware_concurrency
   LaunchConfig launch;

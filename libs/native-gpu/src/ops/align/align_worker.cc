@@ -27,8 +27,8 @@ namespace {
 
 class AlignWorker : public PinningWorker {
  public:
-  AlignWorker(Napi::Env env, Params params)
-      : PinningWorker(env, "vigil:alignFrames"), params_(std::move(params)) {}
+  AlignWorker(Napi::Env env, Params params, TimingOption timing)
+      : PinningWorker(env, "vigil:alignFrames"), params_(std::move(params)), timing_(timing) {}
 
  protected:
   void Execute() override {
@@ -44,9 +44,7 @@ class AlignWorker : public PinningWorker {
       result.Set("dy", ToFloat64Array(env, std::move(dy_)));
       result.Set("confidence", ToFloat64Array(env, std::move(confidence_)));
       if (params_.warp) result.Set("warped", ToFloat32Array(env, std::move(warped_)));
-      if (params_.timing && params_.backend == Backend::kCuda) {
-        SetDeviceTiming(result, timing_);
-      }
+      timing_.Report(result, params_.backend == Backend::kCuda);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -65,7 +63,7 @@ class AlignWorker : public PinningWorker {
     out.dy = dy_.get();
     out.confidence = confidence_.get();
     out.warped = params_.warp ? warped_.get() : nullptr;
-    if (params_.timing) out.timing = &timing_;
+    out.timing = timing_.target();
     if (params_.backend == Backend::kCpu) return AlignCpu(params_, out);
 #ifdef NATIVE_GPU_WITH_CUDA
     if (!CudaAvailable()) return ProbeCuda().status;
@@ -78,7 +76,7 @@ class AlignWorker : public PinningWorker {
   Params params_;
   HostArray dx_, dy_, confidence_;
   HostFloatArray warped_;
-  DeviceTiming timing_;
+  TimingOption timing_;
 };
 
 }  // namespace
@@ -128,13 +126,12 @@ Napi::Value AlignFrames(const Napi::CallbackInfo& info) {
   params.backend = name == "cuda" ? Backend::kCuda : Backend::kCpu;
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
   params.warp = options.Get("warp").ToBoolean().Value();
-  params.timing = options.Get("timing").ToBoolean().Value();
   params.launch.block_size =
       static_cast<int>(GetNumberOr(options, "blockSize", params.launch.block_size));
   params.launch.fft_transforms =
       static_cast<int>(GetNumberOr(options, "fftTransforms", params.launch.fft_transforms));
 
-  auto worker = std::make_unique<AlignWorker>(env, std::move(params));
+  auto worker = std::make_unique<AlignWorker>(env, std::move(params), TimingOption(options));
   worker->Pin(info[0]);
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));

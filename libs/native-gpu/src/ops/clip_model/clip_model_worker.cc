@@ -55,7 +55,7 @@ class CreateWorker : public CreateModelWorker<Model> {
 
 class RunWorker : public PinningWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params, bool timing)
+  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params, TimingOption timing)
       : PinningWorker(env, "vigil:runClipModel"),
         model_(std::move(model)),
         params_(params),
@@ -69,7 +69,7 @@ class RunWorker : public PinningWorker {
       const size_t n = static_cast<size_t>(params_.count);
       logits_.Allocate(n * m.classes);
       heatmap_.Allocate(n * m.heat_h() * m.heat_w());
-      const Outputs out{logits_.get(), heatmap_.get(), timing_ ? &device_timing_ : nullptr};
+      const Outputs out{logits_.get(), heatmap_.get(), timing_.target()};
       if (!cuda) return ClipModelCpu(*model_, params_, out);
 #ifdef NATIVE_GPU_WITH_CUDA
       if (!CudaAvailable()) return ProbeCuda().status;
@@ -86,7 +86,7 @@ class RunWorker : public PinningWorker {
       Napi::Object result = Napi::Object::New(env);
       result.Set("logits", ToFloat32Array(env, std::move(logits_)));
       result.Set("heatmap", ToFloat32Array(env, std::move(heatmap_)));
-      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
+      timing_.Report(result, params_.backend == Backend::kCuda);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -96,8 +96,7 @@ class RunWorker : public PinningWorker {
  private:
   std::shared_ptr<const Model> model_;
   Params params_;
-  bool timing_;
-  DeviceTiming device_timing_;
+  TimingOption timing_;
   HostFloatArray logits_, heatmap_;
 };
 
@@ -151,8 +150,7 @@ Napi::Value RunClipModel(const Napi::CallbackInfo& info) {
                          "runClipModel: options.backend: 'cpu' or 'cuda'");
   params.backend = name == "cuda" ? Backend::kCuda : Backend::kCpu;
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
-  const bool timing = options.Get("timing").ToBoolean().Value();
-  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params, timing);
+  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params, TimingOption(options));
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));
 }

@@ -25,7 +25,7 @@ namespace {
 
 class PrepareWorker : public PinningWorker {
  public:
-  PrepareWorker(Napi::Env env, Params params, bool timing)
+  PrepareWorker(Napi::Env env, Params params, TimingOption timing)
       : PinningWorker(env, "vigil:prepareFrames"), params_(params), timing_(timing) {}
 
  protected:
@@ -41,7 +41,7 @@ class PrepareWorker : public PinningWorker {
             if (!cuda) return PrepareCpu(params_, out_.get());
 #ifdef NATIVE_GPU_WITH_CUDA
             if (!CudaAvailable()) return ProbeCuda().status;
-            return PrepareCuda(params_, out_.get(), timing_ ? &device_timing_ : nullptr);
+            return PrepareCuda(params_, out_.get(), timing_.target());
 #else
       return ProbeCuda().status;
 #endif
@@ -52,7 +52,7 @@ class PrepareWorker : public PinningWorker {
     try {
       Napi::Object result = Napi::Object::New(Env());
       result.Set("data", ToFloat32Array(Env(), std::move(out_)));
-      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
+      timing_.Report(result, params_.backend == Backend::kCuda);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -61,8 +61,7 @@ class PrepareWorker : public PinningWorker {
 
  private:
   Params params_;
-  bool timing_;
-  DeviceTiming device_timing_;
+  TimingOption timing_;
   HostFloatArray out_;
 };
 
@@ -113,9 +112,7 @@ Napi::Value PrepareFrames(const Napi::CallbackInfo& info) {
                                        : Backend::kCpu;
   params.threads = static_cast<int>(GetNumberOr(options, "threads", 0));
 
-  const bool timing = options.Get("timing").ToBoolean().Value();
-
-  auto worker = std::make_unique<PrepareWorker>(env, params, timing);
+  auto worker = std::make_unique<PrepareWorker>(env, params, TimingOption(options));
   worker->Pin(info[0]);
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));

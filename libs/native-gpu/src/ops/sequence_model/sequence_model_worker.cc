@@ -63,7 +63,7 @@ class CreateWorker : public CreateModelWorker<Model> {
 
 class RunWorker : public PinningWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params, bool timing)
+  RunWorker(Napi::Env env, std::shared_ptr<const Model> model, Params params, TimingOption timing)
       : PinningWorker(env, "vigil:runSequenceModel"),
         model_(std::move(model)),
         params_(params),
@@ -75,7 +75,7 @@ class RunWorker : public PinningWorker {
       const size_t rows = static_cast<size_t>(params_.rows);
       logit_.Allocate(rows);
       score_.Allocate(rows);
-      const Outputs out{logit_.get(), score_.get(), timing_ ? &device_timing_ : nullptr};
+      const Outputs out{logit_.get(), score_.get(), timing_.target()};
       switch (params_.backend) {
         case Backend::kCpu: return SequenceModelCpu(*model_, params_, out);
         case Backend::kEmulate: return SequenceModelEmulated(*model_, params_, out);
@@ -97,7 +97,7 @@ class RunWorker : public PinningWorker {
       Napi::Object result = Napi::Object::New(env);
       result.Set("logit", ToFloat32Array(env, std::move(logit_)));
       result.Set("score", ToFloat32Array(env, std::move(score_)));
-      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
+      timing_.Report(result, params_.backend == Backend::kCuda);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -107,8 +107,7 @@ class RunWorker : public PinningWorker {
  private:
   std::shared_ptr<const Model> model_;
   Params params_;
-  bool timing_;
-  DeviceTiming device_timing_;
+  TimingOption timing_;
   HostFloatArray logit_, score_;
 };
 
@@ -189,8 +188,7 @@ Napi::Value RunSequenceModel(const Napi::CallbackInfo& info) {
   params.launch.rows_per_block =
       static_cast<int>(GetNumberOr(options, "rowsPerBlock", params.launch.rows_per_block));
 
-  const bool timing = options.Get("timing").ToBoolean().Value();
-  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params, timing);
+  auto worker = std::make_unique<RunWorker>(env, std::move(shared), params, TimingOption(options));
   worker->Pin(info[1]);
   return PinningWorker::Queue(std::move(worker));
 }

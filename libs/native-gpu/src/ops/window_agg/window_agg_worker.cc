@@ -29,7 +29,7 @@ namespace {
 
 class WindowAggWorker : public PinningWorker {
  public:
-  WindowAggWorker(Napi::Env env, Params params, bool timing)
+  WindowAggWorker(Napi::Env env, Params params, TimingOption timing)
       : PinningWorker(env, "vigil:windowAggregates"), params_(std::move(params)), timing_(timing) {}
 
  protected:
@@ -45,7 +45,7 @@ class WindowAggWorker : public PinningWorker {
         if (!HasStat(stat)) continue;
         result.Set(kStatNames[stat], ToFloat64Array(env, std::move(results_[stat])));
       }
-      if (timing_ && params_.backend == Backend::kCuda) SetDeviceTiming(result, device_timing_);
+      timing_.Report(result, params_.backend == Backend::kCuda);
       deferred_.Resolve(result);
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -76,7 +76,7 @@ class WindowAggWorker : public PinningWorker {
     } catch (const std::bad_alloc&) {
       return Status::Error("out of host memory allocating the outputs", "ERR_OUT_OF_HOST_MEMORY");
     }  // (any other exception, e.g. bad_alloc inside a backend, is caught by Guard())
-    if (timing_) out.timing = &device_timing_;
+    out.timing = timing_.target();
     switch (params.backend) {
       case Backend::kCpu:
         return WindowAggCpu(params, out);
@@ -96,8 +96,7 @@ class WindowAggWorker : public PinningWorker {
   // The input pointers stay valid because the JS arrays that own them are pinned until the worker
   // is destroyed.
   Params params_;
-  bool timing_;
-  DeviceTiming device_timing_;
+  TimingOption timing_;
   HostArray results_[kNumStats];
 };
 
@@ -156,8 +155,7 @@ Napi::Value WindowAggregates(const Napi::CallbackInfo& info) {
       static_cast<int>(GetNumberOr(options, "lanesPerQuery", launch.lanes_per_query));
   launch.grid_size = static_cast<int>(GetNumberOr(options, "gridSize", launch.grid_size));
 
-  const bool timing = options.Get("timing").ToBoolean().Value();
-  auto worker = std::make_unique<WindowAggWorker>(env, std::move(params), timing);
+  auto worker = std::make_unique<WindowAggWorker>(env, std::move(params), TimingOption(options));
   worker->Pin(info[0]);  // keys
   worker->Pin(info[1]);  // times
   worker->Pin(info[2]);  // values
