@@ -2,13 +2,15 @@
 // it keeps the normal priority while the bench's frame producer yields the cores (see yieldCores).
 // Each verdict goes to the parent with when it arrived (epoch ms, sub-millisecond), stamped here.
 //
-//   spawned by inspector.bench.js with an IPC channel: argv = [brokers, topic, fetchMaxWaitMs]
+//   spawned by inspector.bench.js with an IPC channel: argv = [brokers, topic, fetchMaxWaitMs, heapGrowingPercent]
 'use strict';
 
 const { randomBytes } = require('node:crypto');
+const { setHeapGrowingPercent } = require('@vigil/platform/dist/app/heap-growth');
 const { Kafka, logLevel } = require('kafkajs');
 
-const [brokers, topic, maxWait] = process.argv.slice(2);
+const [brokers, topic, maxWait, heapGrowingPercent] = process.argv.slice(2);
+setHeapGrowingPercent(Number(heapGrowingPercent));
 
 async function main() {
   const client = new Kafka({ clientId: 'bench-inspector-verdicts', brokers: brokers.split(','), logLevel: logLevel.NOTHING });

@@ -6,6 +6,7 @@ import { Logger } from 'pino';
 import { InvalidEnvError, loadEnv, PlatformEnv } from '../config';
 import { HealthService } from '../health';
 import { createJsonLogger, JsonLogger } from '../logging';
+import { setHeapGrowingPercent } from './heap-growth';
 
 export interface ServiceDefinition<E extends PlatformEnv> {
   service: string;
@@ -13,6 +14,8 @@ export interface ServiceDefinition<E extends PlatformEnv> {
   description: string;
   envClass: new () => E;
   rootModule: (env: E, logger: Logger) => DynamicModule;
+  /** V8's old-generation headroom (setHeapGrowingPercent); unset: V8's own choice. */
+  heapGrowingPercent?: number;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface ServiceDefinition<E extends PlatformEnv> {
  * lets in-flight work finish and commit, and gives up after SHUTDOWN_TIMEOUT_MS.
  */
 export async function bootstrapService<E extends PlatformEnv>(definition: ServiceDefinition<E>): Promise<void> {
+  if (definition.heapGrowingPercent !== undefined) setHeapGrowingPercent(definition.heapGrowingPercent);
   let env: E;
   try {
     env = loadEnv(definition.envClass);

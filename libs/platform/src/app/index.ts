@@ -1,2 +1,3 @@
 export * from './bootstrap';
+export * from './heap-growth';
 export * from './platform.module';
