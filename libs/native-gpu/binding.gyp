@@ -18,6 +18,7 @@
         'src/addon.cc',
         'src/common.cc',
         'src/runtime.cc',
+        'src/worker_scheduling.cc',
         'src/ops/window_agg/window_agg_cpu.cc',
         'src/ops/window_agg/window_agg_emulate.cc',
         'src/ops/window_agg/window_agg_worker.cc',

@@ -68,6 +68,7 @@ export interface Binding {
   backends(): Array<'cpu' | 'cuda'>;
   deviceInfo(): CudaDeviceInfo[];
   cudaStatus(): CudaStatus;
+  setWorkerScheduling(policy: 'normal' | 'batch'): void;
   windowAggregates(
     keys: Int32Array,
     times: Float64Array,

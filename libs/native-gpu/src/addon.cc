@@ -14,10 +14,13 @@
 //                       the risk sequence model, loaded once (ops/sequence_model/)
 //   createClipModel(), runClipModel(), releaseClipModel()
 //                       the defect inspector's clip model, loaded once (ops/clip_model/)
+//   setWorkerScheduling('normal' | 'batch')
+//                       the op threads' scheduling policy            (worker_scheduling.h)
 //   cudaCompiled        boolean
 #include <napi.h>
 
 #include "runtime.h"
+#include "worker_scheduling.h"
 
 namespace vigil::window_agg {
 Napi::Value WindowAggregates(const Napi::CallbackInfo& info);
@@ -45,6 +48,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
   exports.Set("deviceInfo", Napi::Function::New(env, DeviceInfo, "deviceInfo"));
   exports.Set("cudaStatus", Napi::Function::New(env, CudaStatusInfo, "cudaStatus"));
+  exports.Set("setWorkerScheduling",
+              Napi::Function::New(env, SetWorkerScheduling, "setWorkerScheduling"));
   exports.Set("windowAggregates",
               Napi::Function::New(env, window_agg::WindowAggregates, "windowAggregates"));
   exports.Set("alignFrames", Napi::Function::New(env, align::AlignFrames, "alignFrames"));

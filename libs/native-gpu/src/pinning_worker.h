@@ -14,6 +14,7 @@
 #include <napi.h>
 
 #include "common.h"
+#include "worker_scheduling.h"
 
 namespace vigil {
 
@@ -36,9 +37,11 @@ class PinningWorker : public Napi::AsyncWorker {
   }
 
  protected:
-  // Runs `body` and records a failure for OnError (never throws, never touches N-API).
+  // Runs `body` on the chosen worker scheduling and records a failure for OnError (never throws,
+  // never touches N-API).
   template <typename Body>
   void Guard(const std::string& prefix, Body body) {
+    ApplyWorkerScheduling();
     Status status;
     try {
       status = body();

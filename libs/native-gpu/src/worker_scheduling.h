@@ -1,0 +1,22 @@
+// worker_scheduling.h: the scheduling policy of the threads that run the ops (libuv's pool threads,
+// and the threads an op starts, which inherit it), chosen process-wide from JS.
+//
+// `batch` is Linux's SCHED_BATCH: the same share of the cores, but a woken op thread no longer
+// preempts the JS thread that queued it. On two cores the three alignment calls of a batch of clips
+// otherwise took the core from the event loop that reads frames, stores and publishes verdicts.
+#ifndef VIGIL_NATIVE_GPU_WORKER_SCHEDULING_H_
+#define VIGIL_NATIVE_GPU_WORKER_SCHEDULING_H_
+
+#include <napi.h>
+
+namespace vigil {
+
+// setWorkerScheduling('normal' | 'batch'): applies from each op thread's next op.
+Napi::Value SetWorkerScheduling(const Napi::CallbackInfo& info);
+
+// On an op's thread, before its work: switches the thread to the chosen policy if it is not on it.
+void ApplyWorkerScheduling();
+
+}  // namespace vigil
+
+#endif  // VIGIL_NATIVE_GPU_WORKER_SCHEDULING_H_
