@@ -69,6 +69,7 @@ export interface Binding {
   deviceInfo(): CudaDeviceInfo[];
   cudaStatus(): CudaStatus;
   setWorkerScheduling(policy: 'normal' | 'batch'): void;
+  setThreadScheduling(threadId: number, policy: 'normal' | 'batch'): void;
   windowAggregates(
     keys: Int32Array,
     times: Float64Array,

@@ -9,7 +9,7 @@
 export { backends, cudaStatus, deviceInfo } from './runtime';
 export type { DeviceTiming, WindowStatistics } from './binding';
 export type { Backend, CudaDeviceInfo, CudaStatus } from './runtime';
-export { setWorkerScheduling, WORKER_SCHEDULING_POLICIES } from './worker-scheduling';
+export { setThreadScheduling, setWorkerScheduling, WORKER_SCHEDULING_POLICIES } from './worker-scheduling';
 export type { WorkerScheduling } from './worker-scheduling';
 export { alignFrames } from './align-frames';
 export type {

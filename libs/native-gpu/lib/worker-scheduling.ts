@@ -1,6 +1,6 @@
-/** How the threads that run the ops (libuv's pool, and the threads an op starts) are scheduled. */
+/** How the threads that run the ops (libuv's pool, and the threads an op starts), or any other thread of the process, are scheduled. */
 import { loadBinding } from './loader';
-import { expectOneOf } from './validate';
+import { expectInteger, expectOneOf } from './validate';
 
 export const WORKER_SCHEDULING_POLICIES = ['normal', 'batch'] as const;
 /**
@@ -18,4 +18,15 @@ export type WorkerScheduling = (typeof WORKER_SCHEDULING_POLICIES)[number];
 export function setWorkerScheduling(policy: WorkerScheduling): void {
   expectOneOf('policy', policy, WORKER_SCHEDULING_POLICIES);
   loadBinding().setWorkerScheduling(policy);
+}
+
+/**
+ * Sets one thread of this process to `policy` now, by its id in the OS (Linux: `/proc/self/task/<id>`),
+ * e.g. a worker thread that runs ONNX Runtime rather than these ops. Throws a RangeError for an id
+ * that is not a thread of this process. Elsewhere than Linux it changes nothing.
+ */
+export function setThreadScheduling(threadId: number, policy: WorkerScheduling): void {
+  expectInteger('threadId', threadId, 1, 2 ** 31 - 1);
+  expectOneOf('policy', policy, WORKER_SCHEDULING_POLICIES);
+  loadBinding().setThreadScheduling(threadId, policy);
 }

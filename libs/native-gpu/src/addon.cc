@@ -14,8 +14,8 @@
 //                       the risk sequence model, loaded once (ops/sequence_model/)
 //   createClipModel(), runClipModel(), releaseClipModel()
 //                       the defect inspector's clip model, loaded once (ops/clip_model/)
-//   setWorkerScheduling('normal' | 'batch')
-//                       the op threads' scheduling policy            (worker_scheduling.h)
+//   setWorkerScheduling('normal' | 'batch'), setThreadScheduling(threadId, 'normal' | 'batch')
+//                       the op threads' / one thread's scheduling policy (worker_scheduling.h)
 //   cudaCompiled        boolean
 #include <napi.h>
 
@@ -50,6 +50,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaStatus", Napi::Function::New(env, CudaStatusInfo, "cudaStatus"));
   exports.Set("setWorkerScheduling",
               Napi::Function::New(env, SetWorkerScheduling, "setWorkerScheduling"));
+  exports.Set("setThreadScheduling",
+              Napi::Function::New(env, SetThreadScheduling, "setThreadScheduling"));
   exports.Set("windowAggregates",
               Napi::Function::New(env, window_agg::WindowAggregates, "windowAggregates"));
   exports.Set("alignFrames", Napi::Function::New(env, align::AlignFrames, "alignFrames"));

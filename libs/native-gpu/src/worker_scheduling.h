@@ -1,5 +1,6 @@
 // worker_scheduling.h: the scheduling policy of the threads that run the ops (libuv's pool threads,
-// and the threads an op starts, which inherit it), chosen process-wide from JS.
+// and the threads an op starts, which inherit it), chosen process-wide from JS; and of any other
+// thread of the process, by its id.
 //
 // `batch` is Linux's SCHED_BATCH: the same share of the cores, but a woken op thread no longer
 // preempts the JS thread that queued it. On two cores the three alignment calls of a batch of clips
@@ -13,6 +14,10 @@ namespace vigil {
 
 // setWorkerScheduling('normal' | 'batch'): applies from each op thread's next op.
 Napi::Value SetWorkerScheduling(const Napi::CallbackInfo& info);
+
+// setThreadScheduling(threadId, 'normal' | 'batch'): one thread of this process, now (e.g. ONNX
+// Runtime's inference worker thread, which runs no op of this addon).
+Napi::Value SetThreadScheduling(const Napi::CallbackInfo& info);
 
 // On an op's thread, before its work: switches the thread to the chosen policy if it is not on it.
 void ApplyWorkerScheduling();

@@ -1,9 +1,11 @@
 /**
- * setWorkerScheduling: the op threads take the chosen policy at their next op, the JS thread keeps its own.
+ * setWorkerScheduling: the op threads take the chosen policy at their next op, the JS thread keeps
+ * its own. setThreadScheduling: one thread of this process, by its OS id.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 
-import { alignFrames, setWorkerScheduling } from '@vigil/native-gpu';
+import { alignFrames, setThreadScheduling, setWorkerScheduling } from '@vigil/native-gpu';
 
 import { loadBinding } from '../lib/loader';
 
@@ -57,6 +59,37 @@ onLinux(setWorkerScheduling.name, () => {
   });
 });
 
+onLinux(setThreadScheduling.name, () => {
+  let worker: Worker;
+  let threadId: number;
+
+  beforeAll(async () => {
+    // A thread that says its OS id and then waits for messages.
+    worker = new Worker("require('node:worker_threads').parentPort.postMessage(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()))", { eval: true });
+    threadId = await new Promise<number>((resolve) => worker.once('message', resolve));
+  });
+
+  afterAll(async () => {
+    await worker.terminate();
+  });
+
+  it('sets that thread, and only it', () => {
+    setThreadScheduling(threadId, 'batch');
+
+    const policies = threadPolicies();
+    expect(policies.get(threadId)).toBe(SCHED_BATCH);
+    expect(policies.get(process.pid)).toBe(SCHED_OTHER);
+
+    setThreadScheduling(threadId, 'normal');
+
+    expect(threadPolicies().get(threadId)).toBe(SCHED_OTHER);
+  });
+
+  it('refuses the id of a thread of another process', () => {
+    expect(() => setThreadScheduling(process.ppid, 'batch')).toThrow(new RangeError(`setThreadScheduling: ${process.ppid} is not a thread of this process`));
+  });
+});
+
 describe(`${setWorkerScheduling.name} arguments`, () => {
   it('names the bad policy', () => {
     expect(() => setWorkerScheduling('fast' as never)).toThrow(new TypeError("policy: expected one of 'normal', 'batch', got 'fast'"));
@@ -64,5 +97,12 @@ describe(`${setWorkerScheduling.name} arguments`, () => {
 
   it('refuses a bad direct call to the binding', () => {
     expect(() => loadBinding().setWorkerScheduling(3 as never)).toThrow(new TypeError("setWorkerScheduling: expected 'normal' or 'batch'"));
+    expect(() => loadBinding().setThreadScheduling('1' as never, 'batch')).toThrow(new TypeError("setThreadScheduling: expected (threadId, 'normal' | 'batch')"));
+  });
+
+  it('names a bad thread id or policy for one thread', () => {
+    expect(() => setThreadScheduling(0, 'batch')).toThrow(new RangeError('threadId: expected an integer in [1, 2147483647], got 0'));
+    expect(() => setThreadScheduling(1.5, 'batch')).toThrow(RangeError);
+    expect(() => setThreadScheduling(process.pid, 'idle' as never)).toThrow(new TypeError("policy: expected one of 'normal', 'batch', got 'idle'"));
   });
 });

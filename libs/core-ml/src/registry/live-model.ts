@@ -20,10 +20,20 @@ export abstract class LiveModel<M extends SlotModel> {
   protected readonly pool: InferencePool;
   readonly #slot: ModelSlot<M>;
 
-  protected constructor(name: string, live: () => Promise<LiveModels>, log: LiveModelLog) {
+  /** `workerStarted`: each inference worker thread's OS id once it serves (InferencePoolListener). */
+  protected constructor(name: string, live: () => Promise<LiveModels>, log: LiveModelLog, workerStarted?: (osThreadId: number) => void) {
     this.pool = new InferencePool({
       name,
-      listener: { workerExited: (worker, error, replaced) => log.error({ err: error, worker, replaced }, 'inference worker exited') },
+      listener: {
+        workerExited: (worker, error, replaced) => log.error({ err: error, worker, replaced }, 'inference worker exited'),
+        workerStarted: (worker, osThreadId) => {
+          try {
+            workerStarted?.(osThreadId);
+          } catch (error) {
+            log.warn({ err: error, worker, osThreadId }, 'inference worker thread setup failed; it serves as it is');
+          }
+        },
+      },
     });
     this.#slot = new ModelSlot({
       name,

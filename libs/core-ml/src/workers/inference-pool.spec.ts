@@ -5,6 +5,7 @@
  * through typescript-worker.js), compared with OnnxModelSession running the same models in this
  * thread. Nothing here is timed: the event-loop spec counts interval ticks while a run is pending.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -275,6 +276,31 @@ describe(InferencePool.name, () => {
     });
   });
 
+  it('names each worker thread by its OS id once it serves (Linux)', async () => {
+    // Prepare
+    const workerStarted = jest.fn();
+    const sut = new InferencePool({ workers: 2, listener: { workerStarted } });
+
+    // Act
+    const first = await sut.load(linearModel(W, B), { name: 'linear' });
+    await sut.load(twoInputModel(2), { name: 'two-input' });
+
+    // Assert: each worker once, by a thread of this process that is not the JS thread
+    const ids = workerStarted.mock.calls.map(([, osThreadId]: [number, number]) => osThreadId);
+    if (process.platform === 'linux') {
+      expect(workerStarted.mock.calls.map(([worker]: [number, number]) => worker).sort()).toEqual([0, 1]);
+      for (const id of ids) {
+        expect(fs.existsSync(`/proc/self/task/${id}`)).toBe(true);
+        expect(id).not.toBe(process.pid);
+      }
+      expect(new Set(ids).size).toBe(2);
+    } else {
+      expect(workerStarted).not.toHaveBeenCalled();
+    }
+    await first.release();
+    await sut.close();
+  });
+
   it('spreads concurrent runs over its workers, each answer going to its own caller', async () => {
     // Prepare
     const sut = new InferencePool({ workers: 2 });
@@ -304,7 +330,8 @@ describe(InferencePool.name, () => {
         }),
     );
     const workerExited = jest.fn();
-    const sut = new InferencePool({ spawn, listener: { workerExited } });
+    const workerStarted = jest.fn();
+    const sut = new InferencePool({ spawn, listener: { workerExited, workerStarted } });
     const linear = await sut.load(linearModel(W, B), { name: 'linear@1' });
     const other = await sut.load(twoInputModel(2), { name: 'two-input@1' });
 
@@ -318,6 +345,14 @@ describe(InferencePool.name, () => {
     expect(workerExited).toHaveBeenCalledWith(0, expect.any(Error), true);
     expect(spawn).toHaveBeenCalledTimes(2);
     await expect(linear.run({ x: linearFeed(2) })).resolves.toMatchObject({ y: { dims: [2, 2] } });
+    if (process.platform === 'linux') {
+      // The first thread and its replacement, each once, by two OS thread ids.
+      expect(workerStarted.mock.calls).toEqual([
+        [0, expect.any(Number)],
+        [0, expect.any(Number)],
+      ]);
+      expect(workerStarted.mock.calls[1][1]).not.toBe(workerStarted.mock.calls[0][1]);
+    }
     const pair = new Tensor('float32', Float32Array.of(1, 2, 3, 4), [2, 2]);
     await expect(other.run({ a: pair, b: new Tensor('float32', Float32Array.of(1, 1, 1, 1), [2, 2]) })).resolves.toMatchObject({ sum: { dims: [2, 2] } });
     await sut.close();

@@ -53,6 +53,11 @@ export type WorkerModelSessionOptions = Omit<OnnxModelSessionOptions, 'providerP
 export interface InferencePoolListener {
   /** A worker died unexpectedly; its requests in flight were rejected. `replaced`: a new thread took its slot. */
   workerExited?(worker: number, error: Error, replaced: boolean): void;
+  /**
+   * A worker thread (a first one or a replacement) loaded its first model: its thread id in the OS,
+   * e.g. to set its scheduling. Linux only; elsewhere it is never called.
+   */
+  workerStarted?(worker: number, osThreadId: number): void;
 }
 
 export interface InferencePoolOptions {
@@ -90,6 +95,8 @@ class PoolWorker {
   readonly loads = new Map<number, Promise<LoadedModel>>();
   /** Has answered a request: only such a worker is replaced when it dies. */
   answered = false;
+  /** workerStarted was called for it. */
+  announced = false;
   exited = false;
   /** Set by close(): the exit that follows is not a crash. */
   stopping = false;
@@ -290,7 +297,14 @@ export class InferencePool {
     const existing = slot.loads.get(entry.handle);
     if (existing) return existing;
     const request: WorkerRequest = { kind: 'load', id: this.#nextId++, handle: entry.handle, source: entry.source, options: entry.options };
-    const loading = this.#call(slot, entry.name, request).then((reply) => expectReply(reply, 'loaded').model);
+    const loading = this.#call(slot, entry.name, request).then((reply) => {
+      const loaded = expectReply(reply, 'loaded');
+      if (!slot.announced && loaded.osThreadId !== undefined) {
+        slot.announced = true;
+        this.#listener.workerStarted?.(slot.index, loaded.osThreadId);
+      }
+      return loaded.model;
+    });
     slot.loads.set(entry.handle, loading);
     // A failed load is forgotten, so the next run on this worker tries again.
     loading.catch(() => {

@@ -5,6 +5,7 @@
  *
  * Started by spawnInferenceWorker, never imported by the pool itself.
  */
+import { readlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 import { Tensor } from 'onnxruntime-node';
@@ -25,6 +26,8 @@ if (parentPort === null) throw new Error('inference-worker: must run in a worker
 const port = parentPort;
 
 const sessions = new Map<number, OnnxModelSession>();
+/** This thread's id in the OS: Linux names it in /proc/thread-self (`<pid>/task/<tid>`). */
+const osThreadId = process.platform === 'linux' ? Number(readlinkSync('/proc/thread-self').split('/').pop()) : undefined;
 
 port.on('message', (request: WorkerRequest) => {
   handle(request).then(
@@ -38,7 +41,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     case 'load': {
       const session = await OnnxModelSession.load(request.source, request.options);
       sessions.set(request.handle, session);
-      return { kind: 'loaded', id: request.id, model: describe(session) };
+      return { kind: 'loaded', id: request.id, model: describe(session), osThreadId };
     }
     case 'run': {
       const session = sessions.get(request.handle);

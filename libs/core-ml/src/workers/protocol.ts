@@ -39,7 +39,8 @@ export type WireError =
   | { kind: 'run-failed'; reason: string };
 
 export type WorkerReply =
-  | { kind: 'loaded'; id: number; model: LoadedModel }
+  /** `osThreadId`: the worker's thread id in the OS (Linux only), for the pool's workerStarted hook. */
+  | { kind: 'loaded'; id: number; model: LoadedModel; osThreadId?: number }
   | { kind: 'result'; id: number; outputs: WireTensors }
   | { kind: 'done'; id: number }
   | { kind: 'failed'; id: number; error: WireError };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { LiveModel, type LiveModelRef, ModelRegistry, type SlotModel } from '@vigil/core-ml';
-import { loadClipModel } from '@vigil/native-gpu';
+import { loadClipModel, setThreadScheduling } from '@vigil/native-gpu';
 import { JsonLogger, type TypeormSqlSession } from '@vigil/platform';
 
 import { ClipEngine, ClipEngineName, nativeClipEngine, onnxClipEngine } from './clip-engine';
@@ -35,7 +35,10 @@ export class LiveInspectorModel extends LiveModel<InspectorModel> implements OnA
     @Inject(INSPECTOR_ENGINE) private readonly engineName: ClipEngineName,
     private readonly logger: JsonLogger,
   ) {
-    super(INSPECTOR_MODEL, () => registry.live(INSPECTOR_MODEL), logger.pino.child({ model: INSPECTOR_MODEL }));
+    // ONNX Runtime's worker threads yield to the event loop as the native ops' threads do (main.ts).
+    super(INSPECTOR_MODEL, () => registry.live(INSPECTOR_MODEL), logger.pino.child({ model: INSPECTOR_MODEL }), (osThreadId) =>
+      setThreadScheduling(osThreadId, 'batch'),
+    );
   }
 
   protected async load(ref: LiveModelRef): Promise<InspectorModel> {
