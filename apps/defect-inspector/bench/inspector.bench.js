@@ -24,12 +24,6 @@ const MAIN = path.join(DIST, 'main.js');
 const MODEL_CLI = path.join(REPO, 'libs/core-ml/dist/registry/model-cli.js');
 /** The fetch max wait of the service and of the verdict listener: the development broker always waits it out when a fetch finds nothing. */
 const FETCH_MAX_WAIT_MS = 10;
-/**
- * V8's old-generation headroom in the bench's own processes, as the service has it: the producer's
- * sends and the listener's fetches are buffers too, and with V8's own choice each process ran a
- * full GC several times a second on the cores the service shares.
- */
-const HEAP_GROWING_PERCENT = 300;
 for (const file of [MAIN, MODEL_CLI, path.join(REPO, 'libs/devstack/dist/index.js'), path.join(REPO, 'migrations/dist/index.js')]) {
   if (!fs.existsSync(file)) {
     process.stderr.write(`bench:inspector: ${path.relative(REPO, file)} is missing; run \`npm run build\` first\n`);
@@ -46,9 +40,13 @@ const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
 const { NO_FAULTS } = require(path.join(DIST, 'simulator/faults'));
 const { DEFAULT_START, simulate } = require(path.join(DIST, 'simulator/generate'));
+const { INSPECTOR_HEAP_GROWING_PERCENT } = require(path.join(DIST, 'heap-headroom'));
 const { childPids, cpuMs, nowUs, profileFiles, profileWindows } = require('./cpu-use');
 
-setHeapGrowingPercent(HEAP_GROWING_PERCENT);
+// The service's V8 heap headroom in the bench's own processes too: the producer's sends and the
+// listener's fetches are buffers as well, and with V8's own choice each process ran a full GC several
+// times a second on the cores the service shares.
+setHeapGrowingPercent(INSPECTOR_HEAP_GROWING_PERCENT);
 
 /** The clip model takes 8 × 64 × 64 crops; 128 × 128 frames are shrunk to them (160 × 120 in training). */
 const FRAME = { width: 128, height: 128, format: 'GRAY8' };
@@ -336,7 +334,7 @@ class VerdictListener {
 
   static async start(brokers) {
     const listener = new VerdictListener();
-    const child = fork(path.join(__dirname, 'verdict-listener.js'), [brokers.join(','), Topic.InspectionResults, String(FETCH_MAX_WAIT_MS), String(HEAP_GROWING_PERCENT)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'verdict-listener.js'), [brokers.join(','), Topic.InspectionResults, String(FETCH_MAX_WAIT_MS), String(INSPECTOR_HEAP_GROWING_PERCENT)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     listener.#child = child;
     listener.#exited = new Promise((resolve) => child.once('exit', resolve));
     await new Promise((resolve, reject) => {
@@ -549,7 +547,7 @@ function report(options, runs, targetRuns, postgresSource) {
   const lines = [
     `defect-inspector from dist as a child process (\`node --cpu-prof apps/defect-inspector/dist/main.js\`, LOG_LEVEL warn), ` +
       `the development broker (1 broker, librdkafka 2.0 mock cluster) and Postgres (${postgresSource} server, a fresh migrated database, the shipped models seeded) on this machine, ` +
-      `with the bench's producer and verdict consumer beside them: everything shares the same cores, the producer's process at nice ${BENCH_NICE} (it stands in for camera gateways on other machines; its send delays still count), the verdict consumer in a process of its own at normal priority; both with the service's V8 old-generation headroom (\`--heap-growing-percent=${HEAP_GROWING_PERCENT}\`, set by each process at start). ` +
+      `with the bench's producer and verdict consumer beside them: everything shares the same cores, the producer's process at nice ${BENCH_NICE} (it stands in for camera gateways on other machines; its send delays still count), the verdict consumer in a process of its own at normal priority; both with the service's V8 old-generation headroom (\`--heap-growing-percent=${INSPECTOR_HEAP_GROWING_PERCENT}\`, set by each process at start). ` +
       `The service reads a partition's next frames while its earlier batches are aligned, scored and stored (at most 8 batches in flight per partition). ` +
       `Frames: ${FRAME.format} ${FRAME.width}×${FRAME.height} from the camera simulator (seed 7, no transport faults), pre-rendered, ` +
       `streamed at ${options.fps} fps per camera in real time, ${options.framesPerSend} frame(s) per camera in each send (one send at a time, all cameras together); ` +
@@ -562,7 +560,7 @@ function report(options, runs, targetRuns, postgresSource) {
     `- **backlog**: frames captured but not yet accepted when the window closed (camera.frames messages not yet committed); **drain**: the last clip's frame → verdict. **kept up**: backlog ≤ ${KEPT_UP.backlogSeconds} s of frames and every clip's verdict arrived. **send delay**: capture → the send carrying the frame.`,
     '',
     `The development broker is not Kafka where it matters here: its Fetch handler returns at most one record batch (one producer send) per partition per fetch, and a fetch that finds no data anywhere is answered after the full max wait (the service asks \`KAFKA_FETCH_MAX_WAIT_MS\`, ${FETCH_MAX_WAIT_MS} ms here) even if frames arrive meanwhile ` +
-      '(librdkafka 2.0 `rd_kafka_mock_handle_Fetch`: "FIXME: Multiple messageSets ?", "we should cut the wait short ... but that is too much of a hassle"). ' +
+      '(librdkafka 2.0 `rd_kafka_mock_handle_Fetch`, whose comments leave both, several record batches per fetch and cutting the wait short, as work not done). ' +
       `So a partition yields one send's frames per fetch round, and a service that is ahead of the cameras waits ${FETCH_MAX_WAIT_MS} ms for the next frames: ` +
       'the frames per send set the batch size the service gets, and latency here is bounded below by those stalls. It also keeps only the newest 5 MiB of a partition (about 320 of these frames, some 3 s of one camera): a service further behind loses frames (offset out of range, then clips lost on the rebuild), so a run that falls behind collapses here. ' +
       'A real broker hands over everything waiting, answers a waiting fetch as soon as data comes, and retains by time.',

@@ -8,6 +8,7 @@ import { bootstrapService } from '@vigil/platform';
 
 import { DefectInspectorModule } from './app.module';
 import { DefectInspectorEnv } from './config/env';
+import { INSPECTOR_HEAP_GROWING_PERCENT } from './heap-headroom';
 
 // The event loop carries each verdict's latency (fetch, store, publish); alignment and shrinking run
 // beside it on libuv's threads, which as SCHED_BATCH no longer take its core when they wake.
@@ -21,7 +22,5 @@ void bootstrapService({
   description: 'Defect verdicts from line-camera frames, localised and charted',
   envClass: DefectInspectorEnv,
   rootModule: (env, logger) => DefectInspectorModule.forRoot(env, logger),
-  // Frames are Kafka buffers held until their clip is scored: without the headroom, V8 ran a full
-  // GC 2–3 times a second for them (bench:inspector, 4 cameras × 100 fps); with it, one every few seconds.
-  heapGrowingPercent: 300,
+  heapGrowingPercent: INSPECTOR_HEAP_GROWING_PERCENT,
 });
