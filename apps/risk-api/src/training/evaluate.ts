@@ -102,7 +102,8 @@ export function singleFeatureScores(rule: SingleFeatureRule, dataset: RiskDatase
   return Float32Array.from({ length: dataset.rows }, (_, row) => rule.direction * dataset.features[row * width + f]);
 }
 
-function thin(points: readonly PrPoint[], target: number): PrPoint[] {
+/** At most about `target` points of a curve, evenly spaced, the last one kept. */
+export function thin(points: readonly PrPoint[], target: number): PrPoint[] {
   if (points.length <= target) return [...points];
   const stride = points.length / target;
   const kept: PrPoint[] = [];

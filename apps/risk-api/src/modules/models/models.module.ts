@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 
 import type { RiskApiEnv } from '../../config/env';
 import { LiveRiskModel } from './live-risk-model';
+import { ModelCards } from './model-cards';
+import { ModelComparisonRepository } from './model-comparison.repository';
 import { ModelDrift, RISK_DRIFT_OPTIONS, riskDriftOptions } from './model-drift';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
@@ -12,8 +14,8 @@ import { MODEL_REGISTRY } from './models.tokens';
 import { typeormSqlDatabase } from '@vigil/platform';
 
 /**
- * The model registry in risk-api: the admin REST API, the live champion/shadow slot and the drift
- * monitor. The decision pipeline imports this module and injects LiveRiskModel and ModelDrift.
+ * The model registry in risk-api: the admin REST API (with the champion/challenger comparison and
+ * the promotion gate), the live champion/shadow slot and the drift monitor. The decision pipeline imports this module and injects LiveRiskModel and ModelDrift.
  */
 @Module({})
 export class ModelsModule {
@@ -32,6 +34,8 @@ export class ModelsModule {
         LiveRiskModel,
         { provide: RISK_DRIFT_OPTIONS, useValue: riskDriftOptions(env) },
         ModelDrift,
+        ModelCards,
+        ModelComparisonRepository,
         ModelsService,
       ],
       exports: [MODEL_REGISTRY, LiveRiskModel, ModelDrift],
