@@ -3,7 +3,7 @@ import { Channel } from '@vigil/contracts';
 import { Rng } from '@vigil/platform';
 
 import { Account, Device, Draft, HOUR, toMinor } from './model';
-import { Customer, Population } from './population';
+import { atm, Customer, FirstPopulation } from './population';
 
 /** Relative activity per hour of day (UTC): quiet nights, a lunch peak, an evening peak. */
 const HOURLY = [1, 0.5, 0.3, 0.3, 0.3, 0.5, 1.5, 3, 4, 5, 5.5, 6, 7, 6.5, 6, 6, 6.5, 7.5, 8, 7, 5.5, 4, 3, 2];
@@ -14,16 +14,16 @@ const ATM_WEIGHTS = [2, 5, 6, 3, 4, 2, 1, 1];
 
 export const weekFactor = (dayStart: number): number => WEEKLY[new Date(dayStart).getUTCDay()];
 
-/** An instant in the day, drawn with the day's rhythm (or inside [fromHour, toHour) if given). */
-export function timeOfDay(rng: Rng, dayStart: number, fromHour = 0, toHour = 24): number {
-  const hour = fromHour + rng.weighted(HOURLY.slice(fromHour, toHour));
+/** An instant in the day, drawn with the day's rhythm (or inside [fromHour, toHour) if given); `hourly` is a relative weight per UTC hour. */
+export function timeOfDay(rng: Rng, dayStart: number, fromHour = 0, toHour = 24, hourly: readonly number[] = HOURLY): number {
+  const hour = fromHour + rng.weighted(hourly.slice(fromHour, toHour));
   return dayStart + hour * HOUR + Math.floor(rng.float() * HOUR);
 }
 
 const deviceOf = (rng: Rng, customer: Customer): Device => rng.pick(customer.devices);
 
-/** Ordinary traffic of every customer on one simulated day (UTC midnight `dayStart`). */
-export function backgroundDay(rng: Rng, population: Population, dayStart: number): Draft[] {
+/** Ordinary traffic of every customer of the first bank on one simulated day (UTC midnight `dayStart`). */
+export function backgroundDay(rng: Rng, population: FirstPopulation, dayStart: number): Draft[] {
   const drafts: Draft[] = [];
   const dayOfMonth = new Date(dayStart).getUTCDate();
   const week = weekFactor(dayStart);
@@ -62,7 +62,7 @@ export function backgroundDay(rng: Rng, population: Population, dayStart: number
   return drafts;
 }
 
-function payment(rng: Rng, population: Population, customer: Customer, from: Account, dayStart: number): Draft {
+function payment(rng: Rng, population: FirstPopulation, customer: Customer, from: Account, dayStart: number): Draft {
   const merchant = rng.chance(0.75) ? rng.pick(customer.favourites) : rng.pick(population.merchants);
   const scale = Math.pow(customer.income / 2800, 0.3);
   const amountMinor = toMinor(Math.min(25_000, rng.logNormal(merchant.median * scale, 0.8)));
@@ -79,10 +79,4 @@ function payment(rng: Rng, population: Population, customer: Customer, from: Acc
     ...(online ? { device: deviceOf(rng, customer) } : {}),
     role: 'purchase',
   };
-}
-
-/** The cash account behind the bank's ATMs in the customer's country. */
-export function atm(account: Account, rng: Rng): Account {
-  const n = rng.int(1, 40);
-  return { id: `ATM-${account.bank}-${String(n).padStart(3, '0')}`, customer: `C-ATM-${account.bank}`, country: account.country, bank: account.bank, currency: account.currency, external: true };
 }

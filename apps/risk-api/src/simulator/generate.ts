@@ -1,9 +1,8 @@
 import { Rng } from '@vigil/platform';
 
-import { backgroundDay } from './background';
-import { DAY, Draft, SimulatedTransaction, toWire, TransactionWire, TruthRecord, Label } from './model';
-import { Builder, DECOY_NAMES, DECOYS, DecoyName, deviceFactory, MAX_INSTANCE_SPAN, PATTERN_NAMES, PatternName, PATTERNS } from './patterns';
-import { buildPopulation, ExternalAccounts } from './population';
+import { DAY, Device, Draft, ExternalAccountSource, Label, SimulatedTransaction, toWire, TransactionWire, TruthRecord } from './model';
+import { Builder, DECOY_NAMES, DecoyName, PATTERN_NAMES, PatternName } from './patterns';
+import { POPULATION_NAMES, PopulationName, POPULATIONS } from './populations';
 
 export interface SimulationOptions {
   /** Unsigned 32-bit seed: the same options give the same transactions, byte for byte. */
@@ -18,6 +17,8 @@ export interface SimulationOptions {
   patterns: Partial<Record<PatternName, number>>;
   /** Benign look-alike instances per decoy kind (missing: none). */
   decoys: Partial<Record<DecoyName, number>>;
+  /** Which bank: `first` (the default, what the shipped model is trained on) or `second` (held out, built differently). */
+  population?: PopulationName;
 }
 
 interface Pending {
@@ -34,13 +35,16 @@ export const startInstant = (start: string): number => Date.parse(`${start}T00:0
  * traffic plus the injected instances). Pure: everything comes from the options' seed.
  */
 export function* simulate(options: SimulationOptions): Generator<SimulatedTransaction> {
+  const populationName = options.population ?? 'first';
+  if (!POPULATION_NAMES.includes(populationName)) throw new Error(`unknown population "${String(populationName)}"; known: ${POPULATION_NAMES.join(', ')}`);
+  const bank = POPULATIONS[populationName];
   const windowStart = startInstant(options.start);
-  const population = buildPopulation(Rng.derive(options.seed, 'population'), options.accounts);
+  const { population, backgroundDay } = bank.open(Rng.derive(options.seed, 'population'), options.accounts);
   const byDay = new Map<number, Pending[]>();
   let seq = 0;
 
-  const inject = (rng: Rng, name: string, label: Label, instanceNo: number, build: Builder, externals: ExternalAccounts, newDevice: ReturnType<typeof deviceFactory>): void => {
-    const room = Math.max(0, options.days * DAY - MAX_INSTANCE_SPAN);
+  const inject = (rng: Rng, name: string, label: Label, instanceNo: number, build: Builder, externals: ExternalAccountSource, newDevice: () => Device): void => {
+    const room = Math.max(0, options.days * DAY - bank.maxInstanceSpan);
     const start = windowStart + Math.floor(rng.float() * room);
     const drafts = build({ rng, population, start, externals, newDevice });
     const last = Math.max(...drafts.map((d) => d.ts));
@@ -56,16 +60,16 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedTransa
   };
 
   const patternRng = Rng.derive(options.seed, 'patterns');
-  const externals = new ExternalAccounts('P');
-  const newDevice = deviceFactory(patternRng);
+  const externals = bank.externals('P');
+  const newDevice = bank.newDevices(patternRng);
   for (const name of PATTERN_NAMES) {
-    for (let i = 1; i <= (options.patterns[name] ?? 0); i++) inject(patternRng, name, PATTERNS[name].label, i, PATTERNS[name].build, externals, newDevice);
+    for (let i = 1; i <= (options.patterns[name] ?? 0); i++) inject(patternRng, name, bank.patterns[name].label, i, bank.patterns[name].build, externals, newDevice);
   }
   const decoyRng = Rng.derive(options.seed, 'decoys');
-  const decoyExternals = new ExternalAccounts('B');
-  const decoyDevices = deviceFactory(decoyRng);
+  const decoyExternals = bank.externals('B');
+  const decoyDevices = bank.newDevices(decoyRng);
   for (const name of DECOY_NAMES) {
-    for (let i = 1; i <= (options.decoys[name] ?? 0); i++) inject(decoyRng, name, 'benign', i, DECOYS[name], decoyExternals, decoyDevices);
+    for (let i = 1; i <= (options.decoys[name] ?? 0); i++) inject(decoyRng, name, 'benign', i, bank.decoys[name], decoyExternals, decoyDevices);
   }
 
   const backgroundRng = Rng.derive(options.seed, 'background');
@@ -74,12 +78,12 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedTransa
     const dayStart = windowStart + day * DAY;
     const today: Pending[] = byDay.get(day) ?? [];
     byDay.delete(day);
-    for (const draft of backgroundDay(backgroundRng, population, dayStart)) {
+    for (const draft of backgroundDay(backgroundRng, dayStart)) {
       today.push({ ts: draft.ts, seq: seq++, draft, truth: { pattern: 'background', instance: null, label: 'benign', ...(draft.role ? { role: draft.role } : {}) } });
     }
     today.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
     for (const pending of today) {
-      const txId = `T${options.seed}-${String(++emitted).padStart(9, '0')}`;
+      const txId = bank.txId(options.seed, ++emitted);
       const message = toWire(txId, pending.draft);
       yield { key: message.originator.account, message, truth: { txId, ...pending.truth } };
     }

@@ -1,5 +1,7 @@
 import { Channel, TransactionType } from '@vigil/contracts';
 
+import { Rng } from '@vigil/platform';
+
 /** One `transactions` message exactly as it goes on the wire (shared/PRODUCT.md). */
 export interface TransactionWire {
   txId: string;
@@ -58,6 +60,30 @@ export interface Merchant {
   online: boolean;
   /** Typical ticket, major units. */
   median: number;
+}
+
+/** Numbers accounts outside the bank (landlords, foreign friends, mules' destinations) on demand. */
+export interface ExternalAccountSource {
+  create(rng: Rng, country: string): Account;
+}
+
+/** What the injected patterns need of a bank, whichever bank it is. */
+export interface Population {
+  /** The bank's own customer accounts: pattern members are drawn from these. */
+  accounts: Account[];
+  /** The holder of each own account: the devices they bank from and their net monthly income (major units). */
+  customerOf: ReadonlyMap<string, { devices: Device[]; income: number }>;
+  merchants: Merchant[];
+  onlineMerchants: Merchant[];
+  employers: Account[];
+  /** The bank's country, where its customers' foreign counterparties usually are, and where laundered money goes. */
+  geography: { home: string; neighbours: readonly string[]; highRisk: readonly string[] };
+  /** The counterparty the bank books a cash withdrawal or deposit of `account` against, at an ATM or a branch. */
+  cashAccount(rng: Rng, account: Account, channel: 'ATM' | 'BRANCH'): Account;
+  /** The channel of a transfer a customer makes from one of their devices. */
+  appChannel(rng: Rng): Channel;
+  /** A fundraiser (merchant and account) that customers donate to. */
+  charity(rng: Rng): Merchant;
 }
 
 /** A transaction before it is given its txId and its place in event-time order. */

@@ -1,6 +1,6 @@
 import { Rng } from '@vigil/platform';
 
-import { Account, Device, Merchant } from './model';
+import { Account, Device, ExternalAccountSource, Merchant, Population } from './model';
 
 /** Banks (BIC) per country; the last group are the usual far-away destinations of laundered money. */
 export const BANKS: Readonly<Record<string, readonly string[]>> = {
@@ -17,12 +17,19 @@ export const BANKS: Readonly<Record<string, readonly string[]>> = {
   CY: ['BCYPCY2N'],
   HK: ['HSBCHKHH'],
   TR: ['TGBATRIS'],
+  CZ: ['KOMBCZPP', 'CEKOCZPP'],
+  SK: ['SUBASKBX', 'TATRSKBX'],
+  LT: ['HABALT22', 'CBVILT2X'],
+  UA: ['PBANUA2X', 'AVALUAUK'],
+  IE: ['AIBKIE2D', 'BOFIIE2D'],
+  GE: ['BAGAGE22'],
+  CN: ['ICBKCNBJ', 'BKCHCNBJ'],
 };
 
-const CURRENCY: Readonly<Record<string, string>> = { PL: 'PLN', GB: 'GBP', CH: 'CHF', AE: 'AED', HK: 'HKD', TR: 'TRY' };
+const CURRENCY: Readonly<Record<string, string>> = { PL: 'PLN', GB: 'GBP', CH: 'CHF', AE: 'AED', HK: 'HKD', TR: 'TRY', CZ: 'CZK', UA: 'UAH', GE: 'GEL', CN: 'CNY' };
 export const currencyOf = (country: string): string => CURRENCY[country] ?? 'EUR';
 
-/** The bank's home market, and where the rest of its customers live. */
+/** The first bank's home market, and where the rest of its customers live. */
 export const HOME_COUNTRY = 'DE';
 const OTHER_HOMES = ['NL', 'FR', 'AT', 'PL', 'IT', 'ES', 'GB'];
 export const NEIGHBOURS = ['NL', 'FR', 'AT', 'PL', 'IT', 'ES', 'GB', 'CH'];
@@ -69,24 +76,26 @@ export interface Customer {
   friends: Account[];
 }
 
-export interface Population {
+export interface FirstPopulation extends Population {
   customers: Customer[];
-  accounts: Account[];
-  merchants: Merchant[];
-  onlineMerchants: Merchant[];
-  employers: Account[];
   customerOf: ReadonlyMap<string, Customer>;
 }
 
 const pad = (n: number, width = 6): string => String(n).padStart(width, '0');
 
-/** A syntactically valid public-looking IPv4 address. */
-export function randomIp(rng: Rng): string {
-  return `${rng.pick(FIRST_OCTETS)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+/** A syntactically valid public-looking IPv4 address, in one of the given /8 blocks. */
+export function randomIp(rng: Rng, firstOctets: readonly number[] = FIRST_OCTETS): string {
+  return `${rng.pick(firstOctets)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
 
-/** Accounts outside the bank (landlords, foreign friends, mules' destinations), numbered on demand. */
-export class ExternalAccounts {
+/** The cash account behind the bank's ATMs in the account's country: the first bank books withdrawals against one of 40 per bank. */
+export function atm(account: Account, rng: Rng): Account {
+  const n = rng.int(1, 40);
+  return { id: `ATM-${account.bank}-${String(n).padStart(3, '0')}`, customer: `C-ATM-${account.bank}`, country: account.country, bank: account.bank, currency: account.currency, external: true };
+}
+
+/** The first bank's external accounts: `A-<prefix><n>`, with a bank of their country. */
+export class ExternalAccounts implements ExternalAccountSource {
   private next = 1;
 
   constructor(private readonly prefix: string) {}
@@ -97,8 +106,8 @@ export class ExternalAccounts {
   }
 }
 
-/** Builds the bank's customers, accounts, devices and the merchants and employers they deal with. */
-export function buildPopulation(rng: Rng, accountCount: number): Population {
+/** Builds the first bank's customers, accounts, devices and the merchants and employers they deal with. */
+export function buildPopulation(rng: Rng, accountCount: number): FirstPopulation {
   const externals = new ExternalAccounts('X');
   const merchants: Merchant[] = [];
   const merchantCount = Math.max(40, Math.round(accountCount / 10));
@@ -165,5 +174,21 @@ export function buildPopulation(rng: Rng, accountCount: number): Population {
   }
   const customerOf = new Map<string, Customer>();
   for (const customer of customers) for (const account of customer.accounts) customerOf.set(account.id, customer);
-  return { customers, accounts, merchants, onlineMerchants, employers, customerOf };
+  return {
+    customers,
+    accounts,
+    merchants,
+    onlineMerchants,
+    employers,
+    customerOf,
+    geography: { home: HOME_COUNTRY, neighbours: NEIGHBOURS, highRisk: HIGH_RISK },
+    // The first bank books a cash deposit from the account to itself, and customers' transfers come from the web.
+    cashAccount: (rng, account, channel) => (channel === 'ATM' ? atm(account, rng) : account),
+    appChannel: () => 'ONLINE',
+    charity: (rng) => {
+      const n = String(rng.int(1, 999)).padStart(3, '0');
+      const account: Account = { id: `A-CH${n}`, customer: `C-CH${n}`, country: HOME_COUNTRY, bank: rng.pick(BANKS[HOME_COUNTRY]), currency: currencyOf(HOME_COUNTRY), external: true };
+      return { id: `M-CH${n}`, mcc: '8398', account, online: true, median: 30 };
+    },
+  };
 }
