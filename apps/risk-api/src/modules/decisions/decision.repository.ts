@@ -39,23 +39,29 @@ export class DecisionRepository {
     return rows.map(toMessage);
   }
 
-  /** Stored transactions within `spanMs` (event time) of the latest one, in the order they were first processed. */
-  async loadHistory(spanMs: number): Promise<StoredTransaction[]> {
-    const rows = (await this.db.query(
-      `SELECT "payload", "ingest_seq" FROM "risk"."transaction"
-        WHERE "ts" > (SELECT max("ts") FROM "risk"."transaction") - make_interval(secs => $1 / 1000.0)
-        ORDER BY "ingest_seq"`,
+  /**
+   * Where a rebuild starts reading: the ingest_seq just before the first transaction stored within
+   * `spanMs` (event time) of the latest one, or 0 when nothing is stored. What was stored before it
+   * is all older than the span; what comes after is read whole, late arrivals included.
+   */
+  async historyStart(spanMs: number): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT coalesce(min("ingest_seq") - 1, 0) AS "seq" FROM "risk"."transaction"
+        WHERE "ts" > (SELECT max("ts") FROM "risk"."transaction") - make_interval(secs => $1 / 1000.0)`,
       [spanMs],
-    )) as { payload: Transaction; ingest_seq: string }[];
-    return rows.map((row) => ({ transaction: row.payload, ingestSeq: Number(row.ingest_seq) }));
+    )) as { seq: string }[];
+    return Number(row.seq);
   }
 
-  /** Transactions stored after `ingestSeq` (by this process or another instance), in that order. */
-  async loadSince(ingestSeq: number): Promise<StoredTransaction[]> {
-    const rows = (await this.db.query(`SELECT "payload", "ingest_seq" FROM "risk"."transaction" WHERE "ingest_seq" > $1 ORDER BY "ingest_seq"`, [ingestSeq])) as {
-      payload: Transaction;
-      ingest_seq: string;
-    }[];
+  /**
+   * Up to `limit` transactions stored after `ingestSeq` (by this process or another instance), in
+   * that order: one page of a keyset scan, so half a year of history never sits in memory at once.
+   */
+  async loadSince(ingestSeq: number, limit: number): Promise<StoredTransaction[]> {
+    const rows = (await this.db.query(`SELECT "payload", "ingest_seq" FROM "risk"."transaction" WHERE "ingest_seq" > $1 ORDER BY "ingest_seq" LIMIT $2`, [
+      ingestSeq,
+      limit,
+    ])) as { payload: Transaction; ingest_seq: string }[];
     return rows.map((row) => ({ transaction: row.payload, ingestSeq: Number(row.ingest_seq) }));
   }
 

@@ -1,27 +1,10 @@
-import { Transaction } from '@vigil/contracts';
 import { JsonLogger } from '@vigil/platform';
 import pino from 'pino';
 
 import { computeFeatures, computeSequences } from '../features';
 import { syntheticHistory } from '../features/testing/synthetic-history';
-import { DecisionRepository, StoredTransaction } from './decision.repository';
 import { FeatureState } from './feature-state';
-
-/** Postgres as FeatureState sees it: transactions in storage order, written by any instance. */
-class StoredTransactions {
-  readonly rows: StoredTransaction[] = [];
-
-  store(transactions: Transaction[]) {
-    for (const transaction of transactions) this.rows.push({ transaction, ingestSeq: this.rows.length + 1 });
-  }
-
-  asRepository(): DecisionRepository {
-    return {
-      loadHistory: async () => [...this.rows],
-      loadSince: async (seq: number) => this.rows.filter((row) => row.ingestSeq > seq),
-    } as unknown as DecisionRepository;
-  }
-}
+import { StoredTransactions } from './testing/stored-transactions';
 
 const logger = new JsonLogger(pino({ level: 'silent' }));
 
