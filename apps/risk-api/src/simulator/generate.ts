@@ -4,6 +4,8 @@ import { DAY, Device, Draft, ExternalAccountSource, Label, SimulatedTransaction,
 import { Builder, DECOY_NAMES, DecoyName, PATTERN_NAMES, PatternName } from './patterns';
 import { POPULATION_NAMES, PopulationName, POPULATIONS } from './populations';
 
+export type { PopulationName };
+
 export interface SimulationOptions {
   /** Unsigned 32-bit seed: the same options give the same transactions, byte for byte. */
   seed: number;

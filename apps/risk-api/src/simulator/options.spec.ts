@@ -4,7 +4,7 @@ describe(parseArgs.name, () => {
   it('has documented defaults: every pattern and decoy, JSONL on stdout', () => {
     const options = parseArgs([]);
 
-    expect(options.simulation).toMatchObject({ seed: 42, accounts: 1000, days: 7, start: '2026-11-01' });
+    expect(options.simulation).toMatchObject({ seed: 42, accounts: 1000, days: 7, start: '2026-11-01', population: 'first' });
     expect(options.simulation.patterns['fan-out']).toBe(2);
     expect(options.simulation.decoys.payroll).toBe(2);
     expect(options.out).toBe('-');
@@ -20,6 +20,11 @@ describe(parseArgs.name, () => {
     expect(options).toMatchObject({ out: 'a.jsonl', truth: 't.json' });
   });
 
+  it('picks the held-out second bank by name', () => {
+    expect(parseArgs(['--population', 'second']).simulation.population).toBe('second');
+    expect(parseArgs(['--population=first']).simulation.population).toBe('first');
+  });
+
   it('streams to Kafka without a file unless one is asked for', () => {
     const options = parseArgs(['--kafka', 'localhost:9092,other:19092', '--rate', '50', '--patterns', 'none', '--decoys', '0']);
 
@@ -30,6 +35,7 @@ describe(parseArgs.name, () => {
   });
 
   it.each([
+    [['--population', 'third'], /--population must be one of first, second, got "third"/],
     [['--seed', '-1'], /--seed/],
     [['--accounts', '10'], /--accounts/],
     [['--days', 'x'], /--days/],

@@ -2,6 +2,7 @@ import { parseFlags, UsageError } from '@vigil/platform';
 
 import { SimulationOptions } from './generate';
 import { DECOY_NAMES, DecoyName, defaultInstanceCount, PATTERN_NAMES, PatternName } from './patterns';
+import { POPULATION_NAMES, PopulationName } from './populations';
 
 /** A bad command line: the CLI prints the message and exits with status 2. */
 export { UsageError };
@@ -22,6 +23,8 @@ export const USAGE = `Usage: npm run sim:transactions -- [options]
 Deterministic bank traffic on the \`transactions\` contract, with labelled AML/fraud patterns.
 
 Population and time
+  --population NAME    which bank: first (default, the one the shipped model is trained on) or
+                       second (a Polish bank built differently, held out for evaluation)
   --seed N             unsigned 32-bit seed (default 42); same options + seed = same output
   --accounts N         accounts in the bank (default 1000, at least 50)
   --days N             simulated days (default 7)
@@ -51,9 +54,10 @@ Examples
   npm run sim:transactions -- --seed 7 --accounts 2000 --days 30 --out tx.jsonl --truth truth.jsonl
   npm run sim:transactions -- --patterns fan-out=3,structuring=5 --decoys 0 --out tx.jsonl
   npm run sim:transactions -- --kafka localhost:9092 --rate 500 --days 2 --intensity 5
+  npm run sim:transactions -- --population second --accounts 3000 --days 10 --out pl.jsonl --truth pl-truth.jsonl
 `;
 
-const FLAGS = ['seed', 'accounts', 'days', 'start', 'patterns', 'intensity', 'decoys', 'out', 'truth', 'kafka', 'topic', 'rate', 'heartbeat'] as const;
+const FLAGS = ['population', 'seed', 'accounts', 'days', 'start', 'patterns', 'intensity', 'decoys', 'out', 'truth', 'kafka', 'topic', 'rate', 'heartbeat'] as const;
 const SWITCHES = ['quiet', 'help'] as const;
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -82,6 +86,9 @@ function counts<N extends string>(flag: string, spec: string, names: readonly N[
 /** Parses the command line (without node and the script); throws UsageError on anything wrong. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const { values, switches } = parseFlags(argv, FLAGS, SWITCHES);
+
+  const population = values.get('population') ?? 'first';
+  if (!(POPULATION_NAMES as readonly string[]).includes(population)) throw new UsageError(`--population must be one of ${POPULATION_NAMES.join(', ')}, got "${population}"`);
 
   const seed = integer('seed', values.get('seed') ?? '42', 0, 0xffffffff);
   const accounts = integer('accounts', values.get('accounts') ?? '1000', 50, 5_000_000);
@@ -120,7 +127,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (truth === '-') throw new UsageError('--truth needs a file name');
 
   return {
-    simulation: { seed, accounts, days, start, patterns, decoys },
+    simulation: { seed, accounts, days, start, patterns, decoys, population: population as PopulationName },
     ...(out !== undefined ? { out } : {}),
     ...(truth !== undefined ? { truth } : {}),
     ...(brokers !== undefined ? { kafka: { brokers: brokers.split(','), topic, rate } } : {}),

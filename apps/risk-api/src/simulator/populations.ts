@@ -1,11 +1,14 @@
 import { Rng } from '@vigil/platform';
 
 import { backgroundDay } from './background';
+import { secondBackgroundDay } from './background-second';
 import { Device, Draft, ExternalAccountSource, Population } from './model';
 import { Builder, DecoyName, decoys, deviceFactory, FIRST_DECOYS, FIRST_PATTERNS, MAX_INSTANCE_SPAN, Pattern, PatternName, patterns } from './patterns';
+import { SECOND_DECOYS, SECOND_MAX_INSTANCE_SPAN, SECOND_PATTERNS } from './patterns-second';
 import { buildPopulation, ExternalAccounts } from './population';
+import { buildSecondPopulation, IbanAccounts, newDevice } from './population-second';
 
-export const POPULATION_NAMES = ['first'] as const;
+export const POPULATION_NAMES = ['first', 'second'] as const;
 export type PopulationName = (typeof POPULATION_NAMES)[number];
 
 /** One bank the simulator can generate: its customers and hubs, their everyday traffic, and its patterns' parameters. */
@@ -37,5 +40,19 @@ const FIRST_BANK: Bank = {
   txId: (seed, n) => `T${seed}-${String(n).padStart(9, '0')}`,
 };
 
-/** `first`: the population the shipped model is trained on. */
-export const POPULATIONS: Readonly<Record<PopulationName, Bank>> = { first: FIRST_BANK };
+const SECOND_BANK: Bank = {
+  open: (rng, accounts) => {
+    const population = buildSecondPopulation(rng, accounts);
+    return { population, backgroundDay: (dayRng, dayStart) => secondBackgroundDay(dayRng, population, dayStart) };
+  },
+  patterns: patterns(SECOND_PATTERNS),
+  decoys: decoys(SECOND_DECOYS),
+  maxInstanceSpan: SECOND_MAX_INSTANCE_SPAN,
+  externals: (prefix) => new IbanAccounts(prefix),
+  newDevices: (rng) => () => newDevice(rng),
+  // Its own reference format: a platform fed both banks never takes one's transaction for a duplicate of the other's.
+  txId: (seed, n) => `B2-${seed}-${String(n).padStart(9, '0')}`,
+};
+
+/** `first`: the population the shipped model is trained on; `second`: a bank built differently, held out for evaluation (README). */
+export const POPULATIONS: Readonly<Record<PopulationName, Bank>> = { first: FIRST_BANK, second: SECOND_BANK };

@@ -2,7 +2,7 @@ import { decodeTransaction } from '@vigil/contracts';
 
 import { FEATURE_NAMES, FeatureEngine, SequenceEncoder, toModelInput } from '../modules/features';
 import { compileRuleSet, DEFAULT_RULE_SET, evaluateRuleSet, RULE_SCHEMA, ruleValues } from '../modules/rules';
-import { SimulationOptions, simulate, startInstant } from '../simulator/generate';
+import { PopulationName, SimulationOptions, simulate, startInstant } from '../simulator/generate';
 import { DAY } from '../simulator/model';
 import { DECOY_NAMES, defaultInstanceCount, PATTERN_NAMES } from '../simulator/patterns';
 
@@ -14,6 +14,8 @@ export interface StreamSpec {
   readonly start: string;
   /** Pattern instances relative to the simulator's default mix (decoys stay at the default). */
   readonly intensity: number;
+  /** The simulator's bank (default `first`); `second` is held out: never train on it. */
+  readonly population?: PopulationName;
 }
 
 /** Per transaction, in stream order: what the service would compute, and the ground truth. */
@@ -101,6 +103,7 @@ export function simulationOptions(spec: StreamSpec): SimulationOptions {
     start: spec.start,
     patterns: Object.fromEntries(PATTERN_NAMES.map((name) => [name, count(spec.intensity)])),
     decoys: Object.fromEntries(DECOY_NAMES.map((name) => [name, count(1)])),
+    ...(spec.population ? { population: spec.population } : {}),
   };
 }
 
