@@ -113,7 +113,8 @@ describe(FeatureEngine.name, () => {
     { story: 'B → X → A: a 3-cycle', history: [tx({ ts: T0 - 2 * DAY, from: 'B', to: 'X' }), tx({ ts: T0 - DAY, from: 'X', to: 'A' })], expected: 3 },
     { story: 'B → X → A with decreasing times: none', history: [tx({ ts: T0 - DAY, from: 'B', to: 'X' }), tx({ ts: T0 - 2 * DAY, from: 'X', to: 'A' })], expected: 0 },
     { story: 'B → X exactly 7 d before: outside the window', history: [tx({ ts: T0 - 7 * DAY, from: 'B', to: 'X' }), tx({ ts: T0 - DAY, from: 'X', to: 'A' })], expected: 0 },
-    { story: 'a 5-cycle is longer than searched', history: ['B>W', 'W>X', 'X>Y', 'Y>A'].map((edge, i) => tx({ ts: T0 - (4 - i) * HOUR, from: edge[0], to: edge[2] })), expected: 0 },
+    { story: 'B → W → X → Y → A: a 5-cycle', history: ['B>W', 'W>X', 'X>Y', 'Y>A'].map((edge, i) => tx({ ts: T0 - (4 - i) * HOUR, from: edge[0], to: edge[2] })), expected: 5 },
+    { story: 'a 9-cycle is longer than searched', history: ['B>R', 'R>S', 'S>U', 'U>V', 'V>W', 'W>X', 'X>Y', 'Y>A'].map((edge, i) => tx({ ts: T0 - (8 - i) * HOUR, from: edge[0], to: edge[2] })), expected: 0 },
   ])('finds the shortest cycle A → B closes: $story', ({ history, expected }) => {
     const sut = new FeatureEngine();
     history.forEach((event) => sut.process(event));

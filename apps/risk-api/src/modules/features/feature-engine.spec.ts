@@ -351,13 +351,18 @@ function referenceFeatures(history: readonly Transaction[], index: number): Part
   return reference;
 }
 
-/** Shortest path beneficiary → … → originator of at most 3 edges with non-decreasing times, + 1. */
+/** Shortest path beneficiary → … → originator of at most 7 edges with non-decreasing times, + 1: the earliest arrival, one edge more per round. */
 function referenceCycle(edges: Transaction[], o: string, b: string): number {
   if (o === b) return 0;
-  for (let length = 1; length <= 3; length++) {
-    const walk = (at: string, since: number, left: number): boolean =>
-      edges.some((edge) => edge.originator.account === at && edge.ts >= since && (left === 1 ? edge.beneficiary.account === o : walk(edge.beneficiary.account, edge.ts, left - 1)));
-    if (walk(b, -Infinity, length)) return length + 1;
+  let earliest = new Map<string, number>([[b, -Infinity]]);
+  for (let length = 1; length <= 7; length++) {
+    const next = new Map(earliest);
+    for (const edge of edges) {
+      const at = earliest.get(edge.originator.account);
+      if (at !== undefined && edge.ts >= at && edge.ts < (next.get(edge.beneficiary.account) ?? Infinity)) next.set(edge.beneficiary.account, edge.ts);
+    }
+    if (next.has(o)) return length + 1;
+    earliest = next;
   }
   return 0;
 }
