@@ -53,7 +53,8 @@ function scramble(n: number, width: number): string {
   return String((BigInt(n) * multiplier) % 10n ** BigInt(width)).padStart(width, '0');
 }
 
-const serial = (series: Series, n: number): number => SERIES[series] * 1e9 + n;
+/** The n-th number of a series, before scrambling: the series is the last digit, so it mixes into every digit. */
+const serial = (series: Series, n: number): number => n * 10 + SERIES[series];
 
 /** ISO 13616 check digits: 98 − (BBAN + country + "00" as digits, mod 97). */
 function ibanCheck(country: string, bban: string): string {
@@ -75,7 +76,7 @@ export function accountNumber(country: string, bic: string, n: number): string {
 }
 
 /** Eight-digit customer numbers. */
-const cif = (series: Series, n: number): string => scramble(SERIES[series] * 1e7 + n, 8);
+const cif = (series: Series, n: number): string => scramble(serial(series, n), 8);
 
 /** An app installation id (UUID-shaped). */
 function deviceId(rng: Rng): string {
@@ -98,7 +99,7 @@ export class IbanAccounts implements ExternalAccountSource {
   create(rng: Rng, country: string): Account {
     const n = this.next++;
     const bank = rng.pick(country === SECOND_HOME ? DOMESTIC_BANKS : BANKS[country]);
-    return { id: accountNumber(country, bank, serial(this.series, n)), customer: cif('external', SERIES[this.series] * 1e6 + n), country, bank, currency: currencyOf(country), external: true };
+    return { id: accountNumber(country, bank, serial(this.series, n)), customer: cif(this.series, n), country, bank, currency: currencyOf(country), external: true };
   }
 }
 
@@ -232,7 +233,7 @@ export function buildSecondPopulation(rng: Rng, accountCount: number): SecondPop
   };
   const domestic = (): Account => externals.create(rng, SECOND_HOME);
   let mids = 0;
-  const mid = (): string => scramble(SERIES.merchant * 1e8 + ++mids, 10);
+  const mid = (): string => scramble(serial('merchant', ++mids), 10);
 
   // Far fewer merchants per customer than the first bank, with a heavy-tailed popularity: a few chains take most walk-in custom.
   const merchants: Merchant[] = [];
