@@ -110,8 +110,9 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
   const championValidation = champion(treesValidation, sequenceValidation);
   const championHoldout = champion(treesHoldout, sequenceHoldout);
   const benignValidation = championValidation.filter((_, row) => validation.labels[row] === 0);
-  const reviewThreshold = thresholdAtAlertRate(benignValidation, REVIEW_FALSE_POSITIVE_RATE);
-  const blockThreshold = thresholdAtAlertRate(benignValidation, BLOCK_FALSE_POSITIVE_RATE);
+  // Too few benign rows for a rate gives Infinity (JSON null, which the service refuses): no score passes 1 either.
+  const reviewThreshold = Math.min(1, thresholdAtAlertRate(benignValidation, REVIEW_FALSE_POSITIVE_RATE));
+  const blockThreshold = Math.min(1, thresholdAtAlertRate(benignValidation, BLOCK_FALSE_POSITIVE_RATE));
 
   log.step('evaluating on the holdout stream');
   const singleRule = bestSingleFeatureRule(fit);
