@@ -52,7 +52,7 @@ describe(ModelsService.name, () => {
     registry = {
       live: jest.fn().mockResolvedValue({ champion: { version: 1 }, shadow: { version: 2 } }),
       get: jest.fn((_: string, version: number) => Promise.resolve(record(version, version === 1 ? 'champion' : 'shadow'))),
-      promote: jest.fn(async (name: string, version: number, role: string, _actor: unknown, within: (tx: unknown, done: unknown) => Promise<void>) => {
+      promote: jest.fn(async (_name: string, version: number, role: string, _actor: unknown, within: (tx: unknown, done: unknown) => Promise<void>) => {
         const promotion = { model: record(version, role as ModelRecord['status']), replaced: { version: 1, status: 'retired' }, changed: true };
         await within({ manager: 'tx' }, promotion);
         return promotion;
