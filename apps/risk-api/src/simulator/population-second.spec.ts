@@ -18,7 +18,7 @@ type Run = ReturnType<typeof generate>;
 const background = (run: Run): TransactionWire[] => run.transactions.filter((_, i) => run.truth[i].pattern === 'background');
 const withRole = (run: Run, role: string): TransactionWire[] => run.transactions.filter((_, i) => run.truth[i].pattern === 'background' && run.truth[i].role === role);
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const share = (txs: TransactionWire[], keep: (t: TransactionWire) => boolean): number => txs.filter(keep).length / txs.length;
+const share = <T>(items: T[], keep: (item: T) => boolean): number => items.filter(keep).length / items.length;
 const utcHour = (t: TransactionWire): number => new Date(t.ts).getUTCHours();
 const weekday = (t: TransactionWire): number => new Date(t.ts).getUTCDay();
 
