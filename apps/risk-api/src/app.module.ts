@@ -5,6 +5,7 @@ import { Logger } from 'pino';
 
 import { RiskApiEnv } from './config/env';
 import { AlertsModule } from './modules/alerts/alerts.module';
+import { AlertBudgetModule } from './modules/budget/alert-budget.module';
 import { DecisionsModule } from './modules/decisions/decisions.module';
 import { ModelsModule } from './modules/models/models.module';
 import { RuleSetsModule } from './modules/rule-sets/rule-sets.module';
@@ -24,6 +25,7 @@ export class RiskApiModule {
         RuleSetsModule,
         AlertsModule,
         ModelsModule.forRoot(env),
+        AlertBudgetModule.forRoot(env),
       ],
     };
   }

@@ -9,10 +9,6 @@ import { Decision, decisionFor, fromMicros, SCORE_SCALE, ScoreMicros, toMicros }
  */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
-/** How the operating thresholds are split; a segment is the transaction's channel or type. */
-export const SEGMENT_BY = ['none', 'channel', 'type'] as const;
-export type SegmentBy = (typeof SEGMENT_BY)[number];
-
 export interface AlertBudgetSettings {
   /** The share of transactions that may go to REVIEW or BLOCK, rules and model together. */
   readonly share: number;
@@ -25,6 +21,9 @@ export interface AlertBudgetSettings {
   /** Transactions between two re-estimates. */
   readonly reestimateEvery: number;
 }
+
+/** The service's defaults (ALERT_BUDGET*), which offline replays (training cards) use too. */
+export const DEFAULT_ALERT_BUDGET_SETTINGS: AlertBudgetSettings = { share: 0.01, blockShare: 0.1, epochSize: 50_000, warmup: 2_000, reestimateEvery: 1_000 };
 
 /** A model's own thresholds (its manifest's), which decide until the window has warmed up. */
 export interface ShippedThresholds {

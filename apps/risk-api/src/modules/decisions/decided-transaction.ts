@@ -1,4 +1,4 @@
-import { RiskDecisionMessage, Transaction } from '@vigil/contracts';
+import { DecisionOutcome, RiskDecisionMessage, Transaction } from '@vigil/contracts';
 
 /** A transaction with everything the pipeline decided about it, as one unit to store and publish. */
 export interface DecidedTransaction {
@@ -6,8 +6,10 @@ export interface DecidedTransaction {
   source: { partition: number; offset: string };
   features: Record<string, number>;
   decision: RiskDecisionMessage;
+  /** What the active rule set alone decided: its share counts against the alert budget. */
+  rulesDecision: DecisionOutcome;
   shadow: ShadowDecision[];
-  /** What the shadow model scored, when one is live. */
+  /** What the shadow model scored, when one is live, and decided by its own alert budget. */
   shadowModel?: ShadowModelScore;
 }
 

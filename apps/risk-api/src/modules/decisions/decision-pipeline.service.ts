@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RiskDecisionMessage, Transaction } from '@vigil/contracts';
 
+import { AlertBudgetService, BatchBudgets, BudgetedModel } from '../budget/alert-budget.service';
 import { FeatureVector, toModelInput } from '../features';
 import { LiveRiskModel, RiskModel } from '../models/live-risk-model';
 import { ModelDrift } from '../models/model-drift';
@@ -28,8 +29,10 @@ export interface AcceptedTransaction {
  *
  * A batch is scored by the champion model it acquired when it started, whole: a promotion takes
  * effect from the next batch, so no transaction is scored by two champions or by none. The model
- * can escalate what the rules decided, never clear it; the score is the higher of the two. With no
- * champion registered, rules alone decide and say so (`model: null`).
+ * can escalate what the rules decided, never clear it; the score is the higher of the two. Its
+ * REVIEW/BLOCK thresholds are the alert budget's, fixed for the batch, and each decision stamps their
+ * version; the budget then counts the stored batch. With no champion registered, rules alone decide
+ * and say so (`model: null`, `thresholdsVersion: null`).
  */
 @Injectable()
 export class DecisionPipeline {
@@ -41,6 +44,7 @@ export class DecisionPipeline {
     private readonly metrics: RiskMetrics,
     private readonly models: LiveRiskModel,
     private readonly drift: ModelDrift,
+    private readonly budget: AlertBudgetService,
   ) {}
 
   async decide(accepted: AcceptedTransaction[]): Promise<void> {
@@ -61,9 +65,14 @@ export class DecisionPipeline {
         const inputs = await this.features.process(fresh.map(({ transaction }) => transaction));
         // Laid out once for both models and the drift monitor.
         const scoring = inputs.map(({ features, sequence }) => ({ row: toModelInput(features), sequence }));
-        const [champion, shadow] = await Promise.all([models.champion?.scorer.score(scoring), models.shadow?.scorer.score(scoring)]);
-        const batch = fresh.map((item, i) => this.decideOne(item, inputs[i], champion?.[i], shadow?.[i], live.active, live.shadows));
+        const [champion, shadow, budgets] = await Promise.all([
+          models.champion?.scorer.score(scoring),
+          models.shadow?.scorer.score(scoring),
+          this.budget.acquire({ champion: budgeted(models.champion), shadow: budgeted(models.shadow) }),
+        ]);
+        const batch = fresh.map((item, i) => this.decideOne(item, inputs[i], champion?.[i], shadow?.[i], budgets, live.active, live.shadows));
         await this.repository.saveBatch(batch);
+        await this.budget.observe(budgets, batch);
         if (models.champion) this.observeDrift(models.champion, scoring, champion as ModelScore[]);
         return batch;
       } catch (error) {
@@ -82,20 +91,24 @@ export class DecisionPipeline {
     { features }: ModelInputs,
     champion: ModelScore | undefined,
     shadowModel: ModelScore | undefined,
+    budgets: BatchBudgets,
     active: CompiledRuleSet,
     shadows: CompiledRuleSet[],
   ): DecidedTransaction {
     const values = ruleValues(item.transaction, features);
     const result = evaluateRuleSet(active, values);
+    const segment = this.budget.segmentOf(item.transaction);
+    const model = champion && budgets.live.decide(champion.score, segment);
     const latencyMs = Math.round((performance.now() - item.receivedAt) * 1000) / 1000;
     const decision: RiskDecisionMessage = {
       txId: item.transaction.txId,
-      decision: champion ? mostSevere(result.decision, champion.decision) : result.decision,
+      decision: model ? mostSevere(result.decision, model.decision) : result.decision,
       score: champion ? Math.max(result.score, champion.score) : result.score,
       rules: rulesOf(result),
       model: champion ? { name: champion.name, version: String(champion.version), score: champion.score } : null,
       topFeatures: champion ? champion.topFeatures : topFeatures(result, features),
       ruleSetVersion: result.version,
+      thresholdsVersion: model?.version ?? null,
       processedAt: new Date().toISOString(),
       latencyMs,
     };
@@ -107,11 +120,14 @@ export class DecisionPipeline {
       source: item.source,
       features,
       decision,
+      rulesDecision: result.decision,
       shadow: shadows.map((ruleSet) => {
         const shadow = evaluateRuleSet(ruleSet, values);
         return { ruleSetVersion: shadow.version, decision: shadow.decision, score: shadow.score, rules: rulesOf(shadow) };
       }),
-      ...(shadowModel ? { shadowModel: { name: shadowModel.name, version: shadowModel.version, score: shadowModel.score, decision: shadowModel.decision } } : {}),
+      ...(shadowModel && budgets.shadow
+        ? { shadowModel: { name: shadowModel.name, version: shadowModel.version, score: shadowModel.score, decision: budgets.shadow.decide(shadowModel.score, segment).decision } }
+        : {}),
     };
   }
 
@@ -120,13 +136,29 @@ export class DecisionPipeline {
   }
 }
 
+/** A live model as the alert budget sees it: its identity and the thresholds it shipped with. */
+function budgeted(model: RiskModel | undefined): BudgetedModel | undefined {
+  return model && { name: model.name, version: model.version, shipped: model.scorer.shipped };
+}
+
 function firstOfEachTxId(accepted: AcceptedTransaction[]): AcceptedTransaction[] {
   const seen = new Set<string>();
   return accepted.filter(({ transaction }) => !seen.has(transaction.txId) && seen.add(transaction.txId));
 }
 
+/** Each hit with its explanation, as JSON carries it: a number it cannot (NaN, ±Infinity) becomes null. */
 function rulesOf(result: RuleSetResult): RiskDecisionMessage['rules'] {
-  return result.hits.map((hit) => ({ id: hit.ruleId, name: hit.name, score: hit.score }));
+  const json = <T>(value: T): T | null => (typeof value === 'number' && !Number.isFinite(value) ? null : value);
+  return result.hits.map(({ ruleId, name, score, explanation: { text, inputs, band } }) => ({
+    id: ruleId,
+    name,
+    score,
+    explanation: {
+      text,
+      inputs: inputs.map((input) => ({ name: input.name, value: json(input.value), matched: [...input.matched] })),
+      ...(band ? { band: { value: json(band.value), index: band.index, range: band.range } } : {}),
+    },
+  }));
 }
 
 /**

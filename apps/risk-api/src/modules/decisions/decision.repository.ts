@@ -33,7 +33,7 @@ export class DecisionRepository {
   /** Decisions stored but not acknowledged by Kafka (a crash or a failed send came between). */
   async findUnpublished(): Promise<RiskDecisionMessage[]> {
     const rows = (await this.db.query(
-      `SELECT "tx_id", "decision", "score", "rule_set_version", "rule_hits", "model", "top_features", "processed_at", "latency_ms"
+      `SELECT "tx_id", "decision", "score", "rule_set_version", "thresholds_version", "rule_hits", "model", "top_features", "processed_at", "latency_ms"
          FROM "risk"."decision" WHERE "published_at" IS NULL ORDER BY "processed_at", "tx_id"`,
     )) as DecisionRow[];
     return rows.map(toMessage);
@@ -101,6 +101,7 @@ interface DecisionRow {
   decision: RiskDecisionMessage['decision'];
   score: string;
   rule_set_version: number;
+  thresholds_version: string | null;
   rule_hits: RiskDecisionMessage['rules'];
   model: RiskDecisionMessage['model'];
   top_features: RiskDecisionMessage['topFeatures'];
@@ -117,6 +118,7 @@ function toMessage(row: DecisionRow): RiskDecisionMessage {
     model: row.model,
     topFeatures: row.top_features,
     ruleSetVersion: row.rule_set_version,
+    thresholdsVersion: row.thresholds_version === null ? null : Number(row.thresholds_version),
     processedAt: row.processed_at.toISOString(),
     latencyMs: Number(row.latency_ms),
   };
@@ -160,6 +162,7 @@ async function insertDecisions(manager: EntityManager, batch: DecidedTransaction
     decision: d.decision,
     score: d.score,
     rule_set_version: d.ruleSetVersion,
+    thresholds_version: d.thresholdsVersion,
     rule_hits: d.rules,
     model: d.model,
     top_features: d.topFeatures,
@@ -168,9 +171,9 @@ async function insertDecisions(manager: EntityManager, batch: DecidedTransaction
     processed_at: d.processedAt,
   }));
   await manager.query(
-    `INSERT INTO "risk"."decision" ("tx_id", "decision", "score", "rule_set_version", "rule_hits", "model", "top_features", "features", "latency_ms", "processed_at")
-     SELECT "tx_id", "decision", "score", "rule_set_version", "rule_hits", "model", "top_features", "features", "latency_ms", "processed_at"
-       FROM jsonb_to_recordset($1::jsonb) AS x("tx_id" text, "decision" text, "score" numeric, "rule_set_version" integer, "rule_hits" jsonb,
+    `INSERT INTO "risk"."decision" ("tx_id", "decision", "score", "rule_set_version", "thresholds_version", "rule_hits", "model", "top_features", "features", "latency_ms", "processed_at")
+     SELECT "tx_id", "decision", "score", "rule_set_version", "thresholds_version", "rule_hits", "model", "top_features", "features", "latency_ms", "processed_at"
+       FROM jsonb_to_recordset($1::jsonb) AS x("tx_id" text, "decision" text, "score" numeric, "rule_set_version" integer, "thresholds_version" bigint, "rule_hits" jsonb,
          "model" jsonb, "top_features" jsonb, "features" jsonb, "latency_ms" numeric, "processed_at" timestamptz)
      ON CONFLICT ("tx_id") DO NOTHING`,
     [JSON.stringify(rows)],

@@ -2,7 +2,7 @@ import { RiskDecisionMessage } from '@vigil/contracts';
 import { combineLogits, LogisticStack, MicroBatcher, ModelSession, ShapExplainer, Tensor } from '@vigil/core-ml';
 
 import { FEATURE_NAMES } from '../features';
-import { Decision, decisionFor, fromMicros, toMicros } from '../rules';
+import { fromMicros, toMicros } from '../rules';
 
 /** What the training pipeline writes into a risk model's manifest beside the standard keys. */
 export interface RiskModelManifest {
@@ -19,7 +19,6 @@ export interface ModelScore {
   readonly version: number;
   /** The stacked probability, rounded to the decision's micro-units. */
   readonly score: number;
-  readonly decision: Decision;
   /** The tree model's exact TreeSHAP contributions (its margin's share of the stack), largest |value| first. */
   readonly topFeatures: RiskDecisionMessage['topFeatures'];
 }
@@ -37,12 +36,14 @@ const BATCHING = { maxBatchSize: 1024, maxWaitMs: 1, maxQueue: 8192 };
 
 /**
  * One version of the risk model, ready to score: the tree and sequence sessions behind micro-
- * batchers, their logits stacked as in training, the thresholds training set, and TreeSHAP over the
- * very trees the ONNX graph holds for each decision's explanation.
+ * batchers, their logits stacked as in training, and TreeSHAP over the very trees the ONNX graph
+ * holds for each decision's explanation. It scores; the alert budget decides (with the thresholds
+ * training set, `shipped`, until its window has warmed up).
  */
 export class RiskScorer {
   readonly name: string;
   readonly version: number;
+  readonly shipped: RiskModelManifest['thresholds'];
   readonly #manifest: RiskModelManifest;
   readonly #explainer: ShapExplainer;
   readonly #trees: MicroBatcher<Float32Array, number>;
@@ -52,6 +53,7 @@ export class RiskScorer {
     checkManifest(manifest);
     this.name = manifest.name;
     this.version = manifest.version;
+    this.shipped = manifest.thresholds;
     this.#manifest = manifest;
     this.#explainer = explainer;
     const width = FEATURE_NAMES.length;
@@ -62,17 +64,12 @@ export class RiskScorer {
 
   async score(inputs: readonly ScoringInput[]): Promise<ModelScore[]> {
     const [trees, sequence] = await Promise.all([Promise.all(inputs.map(({ row }) => this.#trees.submit(row))), Promise.all(inputs.map(({ sequence: s }) => this.#sequence.submit(s)))]);
-    const { review, block } = this.#manifest.thresholds;
-    return inputs.map((_, i) => {
-      const micros = toMicros(combineLogits(this.#manifest.stack, [trees[i], sequence[i]]));
-      return {
-        name: this.name,
-        version: this.version,
-        score: fromMicros(micros),
-        decision: decisionFor(micros, toMicros(review), toMicros(block)),
-        topFeatures: this.#explain(inputs[i].row),
-      };
-    });
+    return inputs.map((_, i) => ({
+      name: this.name,
+      version: this.version,
+      score: fromMicros(toMicros(combineLogits(this.#manifest.stack, [trees[i], sequence[i]]))),
+      topFeatures: this.#explain(inputs[i].row),
+    }));
   }
 
   /** Stops taking rows; rows already submitted are scored. */
