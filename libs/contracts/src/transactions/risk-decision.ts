@@ -12,6 +12,8 @@ export interface RiskDecisionMessage {
   topFeatures: { name: string; value: number; contribution: number }[];
   /** The rule set that decided (an extra field: consumers ignore what they do not know). */
   ruleSetVersion: number;
+  /** The alert budget's threshold version the model decided with (an extra field); null when rules alone decided. */
+  thresholdsVersion: number | null;
   /** ISO-8601, UTC */
   processedAt: string;
   latencyMs: number;
