@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@vigil/platform';
 
+import { AlertDetailDto } from './dto/alert-detail.dto';
 import { AlertQueryDto } from './dto/alert-query.dto';
 import { CaseQueryDto, UpdateCaseDto } from './dto/case.dto';
 import { DispositionDto } from './dto/disposition.dto';
@@ -20,7 +21,8 @@ export class AlertsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'An alert with its transaction, rule hits, feature contributions, account history and fund-flow neighbourhood' })
+  @ApiOperation({ summary: 'An alert with its transaction, rule hits (each explained), feature contributions, account history and fund-flow neighbourhood' })
+  @ApiOkResponse({ type: AlertDetailDto })
   detail(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
     return this.alerts.detail(id, user);
   }
