@@ -3,7 +3,7 @@ import { Channel } from '@vigil/contracts';
 import { Rng } from '@vigil/platform';
 
 import { timeOfDay } from './background';
-import { Account, DAY, Draft, HOUR, MINUTE, toMinor } from './model';
+import { Account, DAY, Device, Draft, HOUR, MINUTE, toMinor } from './model';
 import { CLOSED_ON_SUNDAY, Household, ONLINE_ONLY, PaySchedule, SecondPopulation } from './population-second';
 
 /** Relative activity per hour of local time (CET, UTC+1): a late evening peak. */
@@ -46,8 +46,8 @@ export function secondBackgroundDay(rng: Rng, population: SecondPopulation, dayS
   const night = (): number => dayStart + rng.int(HOUR, 5 * HOUR);
   for (const household of population.households) {
     const main = household.accounts[0];
-    const device = () => rng.pick(household.devices);
-    const app = (): { channel: Channel; device: ReturnType<typeof device> } => ({ channel: population.appChannel(rng), device: device() });
+    const device = (): Device => rng.pick(household.devices);
+    const app = (): { channel: Channel; device: Device } => ({ channel: population.appChannel(rng), device: device() });
     const { pay, benefit } = household;
     if (pay && isPayday(pay.schedule, dayStart)) {
       const amountMinor = toMinor(pay.amount * (pay.varies ? rng.uniform(0.95, 1.08) : 1));
