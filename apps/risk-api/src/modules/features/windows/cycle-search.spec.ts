@@ -12,10 +12,7 @@ class CountingLog {
   readonly other: string[];
   private readonly names: string[] = [];
 
-  constructor(
-    events: { ts: number; other: string }[],
-    private readonly scanned: { edges: number },
-  ) {
+  constructor(events: { ts: number; other: string }[], scanned: { edges: number }) {
     for (const { ts, other } of [...events].sort((a, b) => a.ts - b.ts)) {
       this.ts.push(ts);
       this.names.push(other);
