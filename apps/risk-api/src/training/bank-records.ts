@@ -64,6 +64,14 @@ export class BankRecords {
     return new Set(rows.map((row) => row.tx_id));
   }
 
+  /** The alert budget an admin set (`risk.alert_budget`); undefined when none is set or the schema predates it. */
+  async budgetShare(): Promise<number | undefined> {
+    const [table] = await this.db.query<{ found: boolean }>(`SELECT to_regclass('"risk"."alert_budget"') IS NOT NULL AS "found"`);
+    if (!table.found) return undefined;
+    const [row] = await this.db.query<{ share: string }>(`SELECT "share" FROM "risk"."alert_budget"`);
+    return row && Number(row.share);
+  }
+
   private async ruleTypologies(): Promise<RuleTypologies> {
     const rows = await this.db.query<{ version: number; definition: { typologies?: { id: string; rules?: { id: string }[] }[] } }>(
       `SELECT "version", "definition" FROM "risk"."rule_set"`,

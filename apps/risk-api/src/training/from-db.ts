@@ -30,7 +30,7 @@ import { RISK_MODEL_NAME, TrainingLog, TrainRiskOptions } from './train-risk';
 export interface FromDbOptions {
   /** Share of the bank's transactions, the latest by event time, held out for the card's evaluation. */
   readonly evalShare: number;
-  /** The alert budget the card judges at; undefined: the default policy's (1 %). */
+  /** The alert budget the card judges at; undefined: the one an admin set in the service, else 1 %. */
   readonly budget?: number;
   /** Weight of a never-alerted, unlabelled transaction as a negative. */
   readonly unlabelledWeight: number;
@@ -73,7 +73,9 @@ export interface BankTrainedModel {
 export async function trainFromDatabase(options: TrainRiskOptions, bank: FromDbOptions, deps: BankTrainingDeps, log: TrainingLog): Promise<BankTrainedModel> {
   const started = performance.now();
   if (!(bank.evalShare > 0 && bank.evalShare < 1)) throw new RangeError(`evalShare must be in (0, 1), got ${bank.evalShare}`);
-  const policy: PromotionPolicy = { ...DEFAULT_PROMOTION_POLICY, ...(bank.budget === undefined ? {} : { budget: bank.budget }), minShadowScored: bank.minShadowScored };
+  const stored = bank.budget === undefined ? await deps.records.budgetShare() : undefined;
+  const budget = bank.budget ?? stored ?? DEFAULT_PROMOTION_POLICY.budget;
+  const policy: PromotionPolicy = { ...DEFAULT_PROMOTION_POLICY, budget, minShadowScored: bank.minShadowScored };
 
   log.step('replaying the bank\'s stored transactions through the serving feature engine');
   const data = await buildBankDataset(deps.records, log.progress('bank transactions'));
@@ -170,7 +172,7 @@ export async function trainFromDatabase(options: TrainRiskOptions, bank: FromDbO
       { name: 'sequence', description: `the transformer over the originator's last ${fit.steps} transactions (libtorch), rows weighted`, parameters: { ...models.sequenceWeights.architecture, epochs: options.sequence.epochs, trainSeconds: round(models.trainSeconds.sequence) } },
       { name: 'stack', description: "logistic regression over the two models' logits", parameters: { weights: models.stack.weights.map(round), bias: round(models.stack.bias) } },
     ],
-    budget: { share: policy.budget, source: bank.budget === undefined ? 'the default policy' : '--budget' },
+    budget: { share: budget, source: bank.budget !== undefined ? '--budget' : stored !== undefined ? "the admin's alert budget (risk.alert_budget)" : 'the default' },
     serving: { reviewThreshold, blockThreshold },
     evaluation: reports,
     criteria: offlineCriteria(challengerReport, championReport, policy),

@@ -40,7 +40,8 @@ From the bank's own data (--from-db)
                         its card, register it and make it the shadow. Reads DATABASE_URL; --out
                         must be the registry's MODELS_DIR. See docs/retraining.md
   --eval-share X        share of the bank's transactions, the latest, the card evaluates on (default 0.3)
-  --budget X            alert budget (share of transactions) the card judges at (default 0.01)
+  --budget X            alert budget (share of transactions) the card judges at (default: the one an
+                        admin set in the service, PUT /alert-budget, else 0.01)
   --unlabelled-weight X weight of a never-alerted, unlabelled transaction as a negative (default 0.2)
   --prior-labels N      the simulated prior (the training stream options above; default 2000
                         accounts, 14 days) counts as N labels: each simulated row weighs N / (N + L),

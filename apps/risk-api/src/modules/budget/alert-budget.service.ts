@@ -183,6 +183,11 @@ export class AlertBudgetService {
     return this.view();
   }
 
+  /** The share in force: the one an admin set, else the configured default (ALERT_BUDGET). */
+  share(): Promise<number> {
+    return this.#currentShare();
+  }
+
   #currentShare(): Promise<number> {
     if (this.#share === undefined || Date.now() - this.#share.loadedAt > RELOAD_SHARE_AFTER_MS) {
       const share = this.repository.findShare().then((stored) => stored?.share ?? this.options.settings.share);

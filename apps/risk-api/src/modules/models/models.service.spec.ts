@@ -1,6 +1,7 @@
 import type { ModelRecord } from '@vigil/core-ml';
 import type { AuditLog, AuthenticatedUser } from '@vigil/platform';
 
+import type { AlertBudgetService } from '../budget/alert-budget.service';
 import type { LiveRiskModel } from './live-risk-model';
 import type { ModelCards } from './model-cards';
 import type { ModelComparisonRepository } from './model-comparison.repository';
@@ -46,6 +47,7 @@ describe(ModelsService.name, () => {
   let cards: { read: jest.Mock; writeLiveComparison: jest.Mock };
   let comparisons: { counts: jest.Mock };
   let live: { refresh: jest.Mock };
+  let budget: { share: jest.Mock };
   let sut: ModelsService;
 
   beforeEach(() => {
@@ -63,6 +65,7 @@ describe(ModelsService.name, () => {
     cards = { read: jest.fn().mockResolvedValue(card), writeLiveComparison: jest.fn().mockResolvedValue('risk/2/live-comparison.md') };
     comparisons = { counts: jest.fn().mockResolvedValue(counts(40)) };
     live = { refresh: jest.fn().mockResolvedValue(undefined) };
+    budget = { share: jest.fn().mockResolvedValue(0.005) };
     sut = new ModelsService(
       registry as unknown as RiskModelRegistry,
       live as unknown as LiveRiskModel,
@@ -70,6 +73,7 @@ describe(ModelsService.name, () => {
       audit as unknown as AuditLog,
       cards as unknown as ModelCards,
       comparisons as unknown as ModelComparisonRepository,
+      budget as unknown as AlertBudgetService,
     );
   });
 
@@ -85,8 +89,8 @@ describe(ModelsService.name, () => {
         subjectId: 'risk@2',
         details: { role: 'champion', reasons: ['40 transactions scored in shadow beside risk@1; the card asks for at least 100'] },
       });
-      // The shadow period the gate judged: all of it, beside the current champion, at the card's budget.
-      expect(comparisons.counts).toHaveBeenCalledWith({ model: 'risk', champion: 1, challenger: 2, from: null, to: null, budget: 0.01, championReview: 0.5, challengerReview: 0.5 });
+      // The shadow period the gate judged: all of it, beside the current champion, at the budget in force.
+      expect(comparisons.counts).toHaveBeenCalledWith({ model: 'risk', champion: 1, challenger: 2, from: null, to: null, budget: 0.005, championReview: 0.5, challengerReview: 0.5 });
     });
 
     it('promotes once the shadow period is long enough', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type LiveRole, type ModelRecord, ModelRegistryError, ModelRegistryErrorCode, type Promotion } from '@vigil/core-ml';
 import { AuditLog, AuthenticatedUser } from '@vigil/platform';
 
+import { AlertBudgetService } from '../budget/alert-budget.service';
 import type { RiskModelManifest } from '../scoring/risk-scorer';
 import { LiveRiskModel } from './live-risk-model';
 import { ModelCards } from './model-cards';
@@ -10,7 +11,7 @@ import { ModelComparisonRepository } from './model-comparison.repository';
 import { ModelDrift, type ModelDriftReport } from './model-drift';
 import { modelsError, ModelsError, ModelsErrorCode } from './models.exception';
 import { MODEL_REGISTRY, RISK_MODEL, type RiskModelRegistry } from './models.tokens';
-import { type CardForGate, DEFAULT_PROMOTION_POLICY, promotionRefusals } from './promotion-gate';
+import { type CardForGate, promotionRefusals } from './promotion-gate';
 
 export type ModelSummary = Omit<ModelRecord, 'manifest'> & { features: number };
 
@@ -47,6 +48,7 @@ export class ModelsService {
     private readonly audit: AuditLog,
     private readonly cards: ModelCards,
     private readonly comparisons: ModelComparisonRepository,
+    private readonly budget: AlertBudgetService,
   ) {}
 
   async list(): Promise<ModelSummary[]> {
@@ -100,9 +102,7 @@ export class ModelsService {
     if (championVersion === undefined || challengerVersion === undefined) {
       throw modelsError(new ModelsError(ModelsErrorCode.NothingToCompare, `${name} has no ${championVersion === undefined ? 'champion' : 'shadow'}: name the versions to compare, or promote a challenger to shadow first`));
     }
-    const [champion, challenger] = [await this.get(name, championVersion), await this.get(name, challengerVersion)];
-    const card = await this.card(challenger);
-    return this.compare(champion, challenger, card, window);
+    return this.compare(await this.get(name, championVersion), await this.get(name, challengerVersion), window);
   }
 
   /** The comparison, written beside the challenger's card (live-comparison.md) and audited. */
@@ -131,7 +131,7 @@ export class ModelsService {
     if (champion === undefined || champion === version) return [];
     const model = await this.get(name, version);
     const card = await this.card(model);
-    const live = card?.promotion ? await this.compare(await this.get(name, champion), model, card, {}) : undefined;
+    const live = card?.promotion ? await this.compare(await this.get(name, champion), model, {}) : undefined;
     return promotionRefusals({ name, version, card, champion, live });
   }
 
@@ -143,13 +143,14 @@ export class ModelsService {
     }
   }
 
-  private async compare(champion: ModelRecord, challenger: ModelRecord, card: CardForGate | undefined, window: ComparisonWindow): Promise<ComparisonReport> {
+  private async compare(champion: ModelRecord, challenger: ModelRecord, window: ComparisonWindow): Promise<ComparisonReport> {
     const subject = {
       model: champion.name,
       champion: { version: champion.version, reviewThreshold: reviewThreshold(champion) },
       challenger: { version: challenger.version, reviewThreshold: reviewThreshold(challenger) },
       window: { from: window.from ?? null, to: window.to ?? null },
-      budget: window.budget ?? card?.promotion?.policy.budget ?? DEFAULT_PROMOTION_POLICY.budget,
+      // The share the bank's admin runs with now: the challenger is to serve at it.
+      budget: window.budget ?? (await this.budget.share()),
     };
     const counts = await this.comparisons.counts({
       model: subject.model,

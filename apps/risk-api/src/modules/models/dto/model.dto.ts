@@ -66,7 +66,7 @@ export class ComparisonQueryDto {
   @Max(2 ** 31 - 1)
   champion?: number;
 
-  @ApiPropertyOptional({ minimum: 0.0001, maximum: 0.5, description: "the alert share each model is flagged at (default: the challenger card's budget)" })
+  @ApiPropertyOptional({ minimum: 0.0001, maximum: 0.5, description: 'the alert share each model is flagged at (default: the alert budget in force, GET /alert-budget)' })
   @IsOptional()
   @Type(() => Number)
   @IsNumber()
