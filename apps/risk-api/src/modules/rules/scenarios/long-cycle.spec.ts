@@ -34,7 +34,7 @@ describe(evaluateRuleSet.name, () => {
       expect(features).toMatchObject({ pair_closes_cycle_7d: 1, pair_cycle_length_7d: 5 });
       expect(hitIds(result)).toEqual(['CY-02']);
       expect(outcomeOf(result, 'cycle')).toMatchObject({ score: 0.3, outcome: 'ALLOW' });
-      expect(result.hits[0].explanation.text).toBe('pair_closes_cycle_7d = 1 (== 1); pair_cycle_length_7d = 5 (> 4)');
+      expect(result.hits[0].explanation.text).toContain('pair_cycle_length_7d = 5 (> 4)');
     });
 
     it('reviews a 6-hop cycle closed across a border: CY-02 and CY-03', () => {
