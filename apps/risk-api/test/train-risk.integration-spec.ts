@@ -41,7 +41,18 @@ describe('npm run train:risk -- --reduced', () => {
     expect(card.holdout.map((r) => r.name)).toEqual(['champion (trees + sequence)', 'trees', 'sequence', 'sequence INT8', expect.stringMatching(/^single rule: /), 'default rule set']);
     for (const report of card.holdout) expect(report.prAuc).toBeGreaterThan(0);
     expect(card.serving.reviewThreshold).toBeLessThanOrEqual(card.serving.blockThreshold);
-    expect(await readFile(path.join(dir, 'card.md'), 'utf8')).toContain(`npm run train:risk -- --reduced --out ${modelsDir}`);
+    expect(card.streams.bank).toMatchObject({ population: 'second', rows: expect.any(Number) });
+    expect(card.bank.map((r) => r.name)).toEqual(['champion (trees + sequence)', 'default rule set']);
+    for (const population of ['holdout', 'bank'] as const) {
+      const atBudget = card.atBudget[population];
+      expect(atBudget).toMatchObject({ share: 0.01, transactions: card.streams[population].rows });
+      expect(atBudget.flaggedShare).toBeGreaterThan(0);
+      expect(atBudget.perPattern.length).toBeGreaterThan(0);
+    }
+    expect(card.criteria.map((c) => c.criterion)).toEqual(expect.arrayContaining([expect.stringMatching(/^held-out bank: flagged share/), expect.stringMatching(/^held-out bank: every pattern/)]));
+    const markdown = await readFile(path.join(dir, 'card.md'), 'utf8');
+    expect(markdown).toContain(`npm run train:risk -- --reduced --out ${modelsDir}`);
+    expect(markdown).toContain('## At the alert budget, on both held-out populations');
     expect(steps.at(-1)).toBe(`writing ${dir}`);
   });
 });

@@ -1,7 +1,7 @@
 import { decodeTransaction } from '@vigil/contracts';
 
 import { FEATURE_NAMES, FeatureEngine, SequenceEncoder, toModelInput } from '../modules/features';
-import { compileRuleSet, DEFAULT_RULE_SET, evaluateRuleSet, RULE_SCHEMA, ruleValues } from '../modules/rules';
+import { compileRuleSet, Decision, DEFAULT_RULE_SET, evaluateRuleSet, RULE_SCHEMA, ruleValues } from '../modules/rules';
 import { PopulationName, SimulationOptions, simulate, startInstant } from '../simulator/generate';
 import { DAY } from '../simulator/model';
 import { DECOY_NAMES, defaultInstanceCount, PATTERN_NAMES } from '../simulator/patterns';
@@ -32,6 +32,12 @@ export interface RiskDataset {
   readonly labels: Float32Array;
   /** The default rule set's score: the rules-only baseline. */
   readonly ruleScores: Float32Array;
+  /** What the default rule set decided alone, and the ids of the rules that hit. */
+  readonly ruleDecisions: readonly Decision[];
+  readonly ruleHits: readonly (readonly string[])[];
+  /** The transaction's channel and type: the alert budget's segments. */
+  readonly channel: readonly string[];
+  readonly type: readonly string[];
   /** Whole days since the stream's start. */
   readonly day: Int32Array;
   readonly pattern: readonly string[];
@@ -58,6 +64,10 @@ export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): R
   let sequences: Float32Array = new Float32Array(stepSize * 65_536);
   const labels: number[] = [];
   const ruleScores: number[] = [];
+  const ruleDecisions: Decision[] = [];
+  const ruleHits: (readonly string[])[] = [];
+  const channel: string[] = [];
+  const type: string[] = [];
   const day: number[] = [];
   const pattern: string[] = [];
   const instance: (string | null)[] = [];
@@ -71,7 +81,12 @@ export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): R
     toModelInput(vector, features.subarray(row * width, (row + 1) * width));
     encoder.processInto(decoded.transaction, sequences, row * stepSize);
     labels.push(simulated.truth.label === 'benign' ? 0 : 1);
-    ruleScores.push(evaluateRuleSet(rules, ruleValues(decoded.transaction, vector)).score);
+    const ruled = evaluateRuleSet(rules, ruleValues(decoded.transaction, vector));
+    ruleScores.push(ruled.score);
+    ruleDecisions.push(ruled.decision);
+    ruleHits.push(ruled.hits.length === 0 ? NO_HITS : ruled.hits.map((hit) => hit.ruleId));
+    channel.push(decoded.transaction.channel);
+    type.push(decoded.transaction.type);
     day.push(Math.floor((decoded.transaction.ts - from) / DAY));
     pattern.push(simulated.truth.pattern);
     instance.push(simulated.truth.instance);
@@ -87,6 +102,10 @@ export function buildDataset(spec: StreamSpec, onProgress?: ProgressListener): R
     channels: encoder.channels,
     labels: Float32Array.from(labels),
     ruleScores: Float32Array.from(ruleScores),
+    ruleDecisions,
+    ruleHits,
+    channel,
+    type,
     day: Int32Array.from(day),
     pattern,
     instance,
@@ -128,11 +147,17 @@ export function selectRows(dataset: RiskDataset, keep: (row: number) => boolean)
     channels: dataset.channels,
     labels: Float32Array.from(picked, (row) => dataset.labels[row]),
     ruleScores: Float32Array.from(picked, (row) => dataset.ruleScores[row]),
+    ruleDecisions: picked.map((row) => dataset.ruleDecisions[row]),
+    ruleHits: picked.map((row) => dataset.ruleHits[row]),
+    channel: picked.map((row) => dataset.channel[row]),
+    type: picked.map((row) => dataset.type[row]),
     day: Int32Array.from(picked, (row) => dataset.day[row]),
     pattern: picked.map((row) => dataset.pattern[row]),
     instance: picked.map((row) => dataset.instance[row]),
   };
 }
+
+const NO_HITS: readonly string[] = Object.freeze([]);
 
 function grow(array: Float32Array): Float32Array {
   const bigger = new Float32Array(array.length * 2);

@@ -23,7 +23,7 @@ function dataset(): RiskDataset {
     features[row * WIDTH + count] = labels[row] ? 20 + row : row % 5;
     features[row * WIDTH + hour] = labels[row] ? -1 : 12;
   }
-  return { spec: { seed: 1, accounts: 50, days: 1, start: '2026-11-01', intensity: 1 }, rows, features, sequences: new Float32Array(0), steps: 0, channels: 0, labels, ruleScores: new Float32Array(rows), day: new Int32Array(rows), pattern, instance };
+  return { spec: { seed: 1, accounts: 50, days: 1, start: '2026-11-01', intensity: 1 }, rows, features, sequences: new Float32Array(0), steps: 0, channels: 0, labels, ruleScores: new Float32Array(rows), ruleDecisions: new Array(rows).fill('ALLOW'), ruleHits: new Array(rows).fill([]), channel: new Array(rows).fill('POS'), type: new Array(rows).fill('PAYMENT'), day: new Int32Array(rows), pattern, instance };
 }
 
 describe('risk evaluation', () => {

@@ -25,6 +25,12 @@ Holdout stream (starts the day after the training stream ends)
   --holdout-intensity X pattern instances relative to the default mix (default 0.25: fraud and AML
                         at about 0.6 % of transactions, a realistic share, which an alert budget
                         of 1 % can cover; the default mix puts them at 2.5 %)
+Held-out bank (the simulator's second population, never trained or tuned on; the card judges the
+model and rules on it at the default alert budget, from the day after the training stream)
+  --second-seed N       (default 2001)
+  --second-accounts N   (default 5000)
+  --second-days N       (default 14)
+  --second-intensity X  pattern instances relative to the default mix (default 1)
 Models
   --trees N             boosting rounds (default 200)
   --depth N             tree depth (default 6)
@@ -67,15 +73,15 @@ export interface TrainRiskCliOptions {
   help: boolean;
 }
 
-const HOLDOUT_FLAGS = ['holdout-seed', 'holdout-accounts', 'holdout-days', 'holdout-intensity'] as const;
+const HOLDOUT_FLAGS = ['holdout-seed', 'holdout-accounts', 'holdout-days', 'holdout-intensity', 'second-seed', 'second-accounts', 'second-days', 'second-intensity'] as const;
 const BANK_FLAGS = ['eval-share', 'budget', 'unlabelled-weight', 'prior-labels', 'min-shadow'] as const;
 const FLAGS = ['seed', 'accounts', 'days', 'intensity', ...HOLDOUT_FLAGS, 'trees', 'depth', 'epochs', 'threads', 'fit-share', 'out', ...BANK_FLAGS] as const;
 const START = '2026-08-01';
 
 /** The full run's sizes, and the reduced run's; with --from-db the training stream is the prior. */
 const SIZES = {
-  full: { accounts: 4000, days: 28, priorAccounts: 2000, priorDays: 14, holdoutAccounts: 20_000, holdoutDays: 14, holdoutIntensity: 0.25, trees: 200, epochs: 4 },
-  reduced: { accounts: 500, days: 8, priorAccounts: 300, priorDays: 4, holdoutAccounts: 700, holdoutDays: 5, holdoutIntensity: 1, trees: 20, epochs: 1 },
+  full: { accounts: 4000, days: 28, priorAccounts: 2000, priorDays: 14, holdoutAccounts: 20_000, holdoutDays: 14, holdoutIntensity: 0.25, secondAccounts: 5000, secondDays: 14, trees: 200, epochs: 4 },
+  reduced: { accounts: 500, days: 8, priorAccounts: 300, priorDays: 4, holdoutAccounts: 700, holdoutDays: 5, holdoutIntensity: 1, secondAccounts: 600, secondDays: 5, trees: 20, epochs: 1 },
 };
 
 export function parseArgs(argv: readonly string[], cores: number, repoRoot: string): TrainRiskCliOptions {
@@ -108,6 +114,14 @@ export function parseArgs(argv: readonly string[], cores: number, repoRoot: stri
     training: {
       train: { seed, accounts: integer('accounts', fromDb ? size.priorAccounts : size.accounts, 50, 1_000_000), days, start: START, intensity: decimal('intensity', 4, 0, 1000) },
       holdout: { seed: holdoutSeed, accounts: integer('holdout-accounts', size.holdoutAccounts, 50, 1_000_000), days: integer('holdout-days', size.holdoutDays, 1, 365), start: dayAfter(START, days), intensity: decimal('holdout-intensity', size.holdoutIntensity, 0, 1000) },
+      bank: {
+        population: 'second',
+        seed: integer('second-seed', 2001, 0, 0xffffffff),
+        accounts: integer('second-accounts', size.secondAccounts, 50, 1_000_000),
+        days: integer('second-days', size.secondDays, 2, 365),
+        start: dayAfter(START, days),
+        intensity: decimal('second-intensity', 1, 0, 1000),
+      },
       fitShare: decimal('fit-share', 0.75, 0, 0.95),
       trees: { trees: integer('trees', size.trees, 1, 5000), maxDepth: integer('depth', 6, 1, 12), eta: 0.1, subsample: 0.8, colsampleByTree: 0.8, threads, seed },
       // One thread: its matrices are small, and a second thread only adds synchronisation (measured).

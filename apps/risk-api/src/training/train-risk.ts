@@ -19,7 +19,9 @@ import {
   writeModelArtifact,
 } from '@vigil/core-ml';
 
+import { DEFAULT_ALERT_BUDGET_SETTINGS } from '../modules/budget/alert-budget';
 import { FEATURE_NAMES } from '../modules/features';
+import { BudgetEvaluation, evaluateAtBudget } from './budget-evaluation';
 import { buildDataset, ProgressListener, RiskDataset, selectRows, StreamSpec } from './dataset';
 import { bestSingleFeatureRule, evaluateScorer, ScorerReport, singleFeatureScores } from './evaluate';
 import { renderModelCard, RiskModelCard } from './model-card';
@@ -34,10 +36,17 @@ export const REVIEW_FALSE_POSITIVE_RATE = 0.005;
 export const BLOCK_FALSE_POSITIVE_RATE = 0.0005;
 /** The done-when bar of the model: every pattern's instances caught at a 1 % alert rate. */
 export const PATTERN_RECALL_TARGET = 0.9;
+/** At a budget b, a population may see at most 1.5 b flagged once the thresholds have warmed up. */
+export const FLAGGED_SHARE_TOLERANCE = 1.5;
 
 export interface TrainRiskOptions {
   readonly train: StreamSpec;
   readonly holdout: StreamSpec;
+  /**
+   * Another bank (the simulator's second population): never trained or tuned on; the shipped model
+   * and rules are judged on it at the alert budget beside the holdout stream.
+   */
+  readonly bank: StreamSpec;
   /** Share of the training days (the earliest) the models are fitted on. */
   readonly fitShare: number;
   readonly trees: GradientBoostedTreesParams;
@@ -72,12 +81,15 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
   const train = buildDataset(options.train, log.progress('train stream'));
   log.step(`simulating the holdout stream (seed ${options.holdout.seed}, from ${options.holdout.start})`);
   const holdout = buildDataset(options.holdout, log.progress('holdout stream'));
+  log.step(`simulating the held-out bank (population ${options.bank.population ?? 'first'}, seed ${options.bank.seed})`);
+  const bank = buildDataset(options.bank, log.progress('held-out bank'));
   const fitDays = Math.max(1, Math.min(options.train.days - 1, Math.round(options.train.days * options.fitShare)));
   const fit = selectRows(train, (row) => train.day[row] < fitDays);
   const validation = selectRows(train, (row) => train.day[row] >= fitDays);
   requirePositives(fit, 'fit days');
   requirePositives(validation, 'validation days');
   requirePositives(holdout, 'holdout stream');
+  requirePositives(bank, 'held-out bank');
   const width = FEATURE_NAMES.length;
 
   log.step(`training gradient-boosted trees on ${fit.rows} rows × ${width} features`);
@@ -114,7 +126,10 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
   const reviewThreshold = Math.min(1, thresholdAtAlertRate(benignValidation, REVIEW_FALSE_POSITIVE_RATE));
   const blockThreshold = Math.min(1, thresholdAtAlertRate(benignValidation, BLOCK_FALSE_POSITIVE_RATE));
 
-  log.step('evaluating on the holdout stream');
+  const championBank = champion(await logits.trees(bank), await logits.sequence(bank));
+  const shipped = { review: reviewThreshold, block: blockThreshold };
+
+  log.step('evaluating on the holdout stream and the held-out bank');
   const singleRule = bestSingleFeatureRule(fit);
   const reports: ScorerReport[] = [
     evaluateScorer('champion (trees + sequence)', championHoldout, holdout),
@@ -125,6 +140,11 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
     evaluateScorer('default rule set', holdout.ruleScores, holdout),
   ];
   const [championReport, , , int8Report, singleRuleReport] = reports;
+  const bankReports = [evaluateScorer('champion (trees + sequence)', championBank, bank), evaluateScorer('default rule set', bank.ruleScores, bank)];
+  const atBudget = {
+    holdout: evaluateAtBudget(championHoldout, holdout, DEFAULT_ALERT_BUDGET_SETTINGS, shipped),
+    bank: evaluateAtBudget(championBank, bank, DEFAULT_ALERT_BUDGET_SETTINGS, shipped),
+  };
 
   const version = await nextVersion(path.join(options.modelsDir, RISK_MODEL_NAME));
   const dir = path.join(options.modelsDir, RISK_MODEL_NAME, String(version));
@@ -136,7 +156,7 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
     command: options.command,
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     durationSeconds: (performance.now() - started) / 1000,
-    streams: { train: { ...options.train, ...summary(train) }, holdout: { ...options.holdout, ...summary(holdout) } },
+    streams: { train: { ...options.train, ...summary(train) }, holdout: { ...options.holdout, ...summary(holdout) }, bank: { ...options.bank, ...summary(bank) } },
     fitDays,
     models: [
       { name: 'trees', description: `xgboost ${trees.ensemble.treeCount} trees (libxgboost, hist) on the ${width} tabular features; served as an ai.onnx.ml TreeEnsemble; explained per decision by exact TreeSHAP`, parameters: { ...options.trees, trainSeconds: round(trees.trainSeconds) } },
@@ -149,6 +169,8 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
       { model: 'sequence INT8', rows: holdout.rows, maxAbsDiff: maxAbsDiff(sequenceInt8Holdout, sequenceHoldout), against: `the float32 graph's logits (PR-AUC ${round(int8Report.prAuc)} vs ${round(reports[2].prAuc)})` },
     ],
     holdout: reports,
+    bank: bankReports,
+    atBudget,
     serving: {
       reviewThreshold,
       blockThreshold,
@@ -166,6 +188,8 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
         met: championReport.prAuc > singleRuleReport.prAuc,
         detail: `${round(championReport.prAuc)} vs ${round(singleRuleReport.prAuc)} (${singleRuleReport.name})`,
       },
+      ...budgetCriteria('holdout stream', atBudget.holdout),
+      ...budgetCriteria('held-out bank', atBudget.bank),
     ],
   };
 
@@ -188,7 +212,7 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
       'sequence.onnx': sequenceOnnx,
       'sequence-int8.onnx': sequenceInt8Onnx,
       'reference.json': JSON.stringify(reference),
-      'card.json': `${JSON.stringify({ ...card, holdout: card.holdout.map(({ curve: _curve, ...rest }) => rest) }, null, 2)}\n`,
+      'card.json': `${JSON.stringify({ ...card, holdout: card.holdout.map(withoutCurve), bank: card.bank.map(withoutCurve) }, null, 2)}\n`,
       'card.md': renderModelCard(card),
       'pr-curve.svg': prCurveSvg(`${RISK_MODEL_NAME} v${version}: holdout stream (seed ${options.holdout.seed})`, reports.filter((r) => r !== int8Report).map((r) => ({ name: `${r.name} (AP ${r.prAuc.toFixed(3)})`, points: r.curve }))),
     },
@@ -196,12 +220,35 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
       stack,
       thresholds: { review: reviewThreshold, block: blockThreshold },
       sequence: { steps: fit.steps, channels: fit.channels },
-      streams: { train: options.train, holdout: options.holdout },
+      streams: { train: options.train, holdout: options.holdout, bank: options.bank },
       command: options.command,
     },
   });
   return { dir, card };
 }
+
+/**
+ * What a bank's analysts get from the shipped model and default rules at the default alert budget:
+ * the flagged share after warm-up within half the budget again, and every pattern caught.
+ */
+function budgetCriteria(population: string, evaluation: BudgetEvaluation): RiskModelCard['criteria'] {
+  const limit = evaluation.share * FLAGGED_SHARE_TOLERANCE;
+  const weakest = [...evaluation.perPattern].sort((a, b) => a.recall - b.recall)[0];
+  return [
+    {
+      criterion: `${population}: flagged share ≤ ${(100 * limit).toFixed(1)} % after warm-up at a ${(100 * evaluation.share).toFixed(1)} % alert budget`,
+      met: evaluation.flaggedShare <= limit,
+      detail: `${(100 * evaluation.flaggedShare).toFixed(2)} % (rules alone ${(100 * evaluation.rulesFlaggedShare).toFixed(2)} %, BLOCK ${(100 * evaluation.blockShare).toFixed(2)} %)`,
+    },
+    {
+      criterion: `${population}: every pattern's instances flagged ≥ ${PATTERN_RECALL_TARGET * 100} % at that budget`,
+      met: evaluation.perPattern.every((p) => p.recall >= PATTERN_RECALL_TARGET),
+      detail: weakest ? `weakest: ${weakest.pattern} ${(100 * weakest.recall).toFixed(1)} % (${weakest.detected}/${weakest.instances})` : 'no pattern instances',
+    },
+  ];
+}
+
+const withoutCurve = ({ curve: _curve, ...rest }: ScorerReport): Omit<ScorerReport, 'curve'> => rest;
 
 function requirePositives(dataset: RiskDataset, what: string): void {
   if (!dataset.labels.some((v) => v === 1)) throw new RangeError(`the ${what} hold no fraud or AML transaction: simulate more accounts, days or intensity`);
