@@ -7,11 +7,11 @@ import { RiskDataset } from './dataset';
 
 const SETTINGS: AlertBudgetSettings = { share: 0.01, blockShare: 0.1, epochSize: 20_000, warmup: 2_000, reestimateEvery: 1_000 };
 
-/** 40 000 benign rows scored uniformly, rules flagging every 400th, and ten 3-row instances scored near the top. */
+/** 40 000 benign rows scored log-uniformly over (e^-8, 0.5] as a model's probabilities spread, rules flagging every 400th, and ten 3-row instances scored near the top. */
 function stream(): { data: RiskDataset; scores: Float64Array } {
   const rows = 40_000;
   const rng = new Rng(7);
-  const scores = Float64Array.from({ length: rows }, () => rng.float() * 0.5);
+  const scores = Float64Array.from({ length: rows }, () => 0.5 * Math.exp(-8 * rng.float()));
   const ruleDecisions: Decision[] = Array.from({ length: rows }, (_, row) => (row % 400 === 0 ? 'REVIEW' : 'ALLOW'));
   const ruleHits = ruleDecisions.map((d) => (d === 'ALLOW' ? [] : ['FI-01']));
   const labels = new Float32Array(rows);
@@ -24,7 +24,7 @@ function stream(): { data: RiskDataset; scores: Float64Array } {
       pattern[row] = 'fan-in';
       instance[row] = `fan-in-${i}`;
       // One instance scores only in the middle of the benign range: the budget must miss it.
-      scores[row] = i === 9 ? 0.25 : 0.6 + 0.01 * k;
+      scores[row] = i === 9 ? 0.01 : 0.6 + 0.01 * k;
     }
   }
   const data: RiskDataset = {
