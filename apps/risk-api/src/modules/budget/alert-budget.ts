@@ -135,8 +135,8 @@ export interface TallySnapshot {
  * The window is two epochs of `epochSize` transactions: a full epoch becomes the previous one and
  * the one before is forgotten, so the thresholds follow the population. Until the window holds
  * `warmup` scores the shipped thresholds decide; a segment with fewer falls back to the global ones.
- * `observe` says when `reestimateEvery` transactions have passed; the caller then stamps the new
- * set with a version (`reestimate`), or computes it and adopts it once stored (`estimate`, `adopt`).
+ * `observe` says when `reestimateEvery` transactions have passed; the caller then re-estimates and
+ * stamps the new set with a version it allocated (`reestimate`, or `estimate` then `adopt`).
  */
 export class AlertBudget {
   #share: number;
@@ -156,6 +156,7 @@ export class AlertBudget {
     this.#shipped = shipped;
   }
 
+  /** The budget `snapshot` was taken from, at the share it had then (`setShare` brings it to today's). */
   static restore(settings: AlertBudgetSettings, shipped: ShippedThresholds | null, snapshot: AlertBudgetSnapshot): AlertBudget {
     if (snapshot.format !== 1) throw new RangeError(`alert budget snapshot format ${String(snapshot.format)} is not supported`);
     const budget = new AlertBudget({ ...settings, share: snapshot.share }, shipped);
