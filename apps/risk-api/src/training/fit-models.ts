@@ -61,7 +61,7 @@ export function concatRows(parts: readonly TrainingRows[]): TrainingRows {
   for (const part of parts) {
     if (part.steps !== first.steps || part.channels !== first.channels) throw new RangeError(`sequences of ${part.steps}×${part.channels} and ${first.steps}×${first.channels} cannot be mixed`);
   }
-  const join = <A extends Float32Array>(pick: (p: TrainingRows) => A): Float32Array => {
+  const join = (pick: (p: TrainingRows) => Float32Array): Float32Array => {
     const out = new Float32Array(parts.reduce((n, p) => n + pick(p).length, 0));
     let at = 0;
     for (const part of parts) {
