@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { verifyArtifact, writeModelArtifact } from '@vigil/core-ml';
 
 /** The champion the repository ships (written by `npm run train:risk`). */
-export const SHIPPED_RISK_MODEL = path.resolve(__dirname, '../../../models/risk/1');
+export const SHIPPED_RISK_MODEL = path.resolve(__dirname, '../../../models/risk/2');
 
 /**
  * Copies the shipped risk model into `<root>/risk/<version>/` as that version (its manifest, and

@@ -231,12 +231,12 @@ function maxLogitDiff(a, b) {
   return worst;
 }
 
-// The whole sequence model (models/risk/1/sequence.onnx): CPU twin vs ONNX Runtime (CPU EP, default
+// The whole sequence model (models/risk/2/sequence.onnx): CPU twin vs ONNX Runtime (CPU EP, default
 // session options) from JS, and the CUDA kernel where present; each is checked against ORT / the twin
 // (|Δlogit| <= 1e-4) before it is timed.
 async function benchSequenceModel(hasCuda, peak) {
   const ort = require('onnxruntime-node');
-  const bytes = fs.readFileSync(path.resolve(__dirname, '../../../models/risk/1/sequence.onnx'));
+  const bytes = fs.readFileSync(path.resolve(__dirname, '../../../models/risk/2/sequence.onnx'));
   const model = await loadSequenceModel(bytes);
   const session = await ort.InferenceSession.create(bytes);
   const runOrt = async (x) => (await session.run({ sequence: new ort.Tensor('float32', x, [x.length / 416, 16, 26]) })).logit.data;
@@ -360,7 +360,7 @@ async function benchClipModel(hasCuda, peak) {
     ...prepare.rows,
     ...gpuSection('the frames and offsets read once and the output written once', ['frames', 'per call'], 'frames', prepare.gpuRows),
     '',
-    '### sequence model (models/risk/1/sequence.onnx)',
+    '### sequence model (models/risk/2/sequence.onnx)',
     '',
     'Rows [16 steps × 26 channels] scored per second from JS (validation and marshalling included), median call. CPU twin: all threads; ORT: onnxruntime-node CPU, default session options, same file. ' +
       'The twin computes only real steps (padding is exact zero weight), so its rate depends on the real-step mix; ORT always computes all 16. Δlogit = max |twin − ORT| over the batch.',

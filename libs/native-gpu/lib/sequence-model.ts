@@ -67,11 +67,11 @@ const releaseSequenceModel = (id: ModelId): void => binding().releaseSequenceMod
 
 /**
  * Reads the model from `onnx` (the bytes of the fp32 `sequence.onnx` core-ml exports, e.g.
- * `models/risk/1/sequence.onnx`), checks it (a RangeError starting `onnx:` says what does not fit) and
+ * `models/risk/2/sequence.onnx`), checks it (a RangeError starting `onnx:` says what does not fit) and
  * loads its weights into native memory, and into device memory when `backends()` has `cuda`.
  *
  * @example
- * const model = await loadSequenceModel(await fs.promises.readFile('models/risk/1/sequence.onnx'));
+ * const model = await loadSequenceModel(await fs.promises.readFile('models/risk/2/sequence.onnx'));
  * const { score } = await model.run(sequences); // Float32Array [N * 16 * 26]
  * model.release();
  */

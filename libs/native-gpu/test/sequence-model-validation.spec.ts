@@ -12,7 +12,7 @@ import type { SequenceModel, SequenceModelRunOptions } from '@vigil/native-gpu';
 
 import { loadBinding } from '../lib/loader';
 
-const MODELS = path.resolve(__dirname, '../../../models/risk/1');
+const MODELS = path.resolve(__dirname, '../../../models/risk/2');
 const ROW = 16 * 26;
 
 /** One valid row: the last two steps real. */

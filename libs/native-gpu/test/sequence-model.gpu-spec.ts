@@ -14,7 +14,7 @@ import type { SequenceModel, SequenceModelCudaLaunchOptions, SequenceModelResult
 
 import { rng } from './helpers/random';
 
-const MODEL_FILE = path.resolve(__dirname, '../../../models/risk/1/sequence.onnx');
+const MODEL_FILE = path.resolve(__dirname, '../../../models/risk/2/sequence.onnx');
 const LOGIT_ATOL = 1e-4;
 const SCORE_ATOL = 1e-5;
 const [K, D] = [16, 26];

@@ -1,7 +1,7 @@
 /** @jest-environment @vigil/core-ml/test/ort-environment */
 /**
  * The sequence model's CPU twin (and the CUDA kernel's phases, emulated on the CPU) against ONNX
- * Runtime running the same shipped file, models/risk/1/sequence.onnx.
+ * Runtime running the same shipped file, models/risk/2/sequence.onnx.
  *
  * Tolerance: |logit − ORT logit| ≤ 1e-4 and |score − ORT score| ≤ 1e-5 on every row (float32
  * throughout; the twin sums in a different order and skips padding steps, whose contribution is
@@ -21,7 +21,7 @@ import { syntheticHistory } from '../../../apps/risk-api/src/modules/features/te
 import { T0 } from '../../../apps/risk-api/src/modules/features/testing/transaction-builder';
 import { rng } from './helpers/random';
 
-const MODEL_FILE = path.resolve(__dirname, '../../../models/risk/1/sequence.onnx');
+const MODEL_FILE = path.resolve(__dirname, '../../../models/risk/2/sequence.onnx');
 const LOGIT_ATOL = 1e-4;
 const SCORE_ATOL = 1e-5;
 const [K, D] = [16, 26];
@@ -65,7 +65,7 @@ function expectMatchesOrt(name: string, got: SequenceModelResult, expected: { lo
   return worst;
 }
 
-describe('SequenceModel (CPU twin) vs ONNX Runtime on models/risk/1/sequence.onnx', () => {
+describe('SequenceModel (CPU twin) vs ONNX Runtime on models/risk/2/sequence.onnx', () => {
   const bytes = fs.readFileSync(MODEL_FILE);
   let model: SequenceModel;
   let session: ort.InferenceSession;

@@ -17,7 +17,7 @@ export interface FeatureConfig {
   roundAmountUnitMinor: number;
   /**
    * How far behind the watermark (the latest event time seen) an event may arrive and still get
-   * exact features. History is kept for the longest window (30 d) plus this.
+   * exact features. History is kept for the longest window (35 d) plus this.
    */
   allowedLatenessMs: number;
   /** How long "seen before" memory (novelty, dormancy) lasts after an id's last sighting. */
@@ -69,7 +69,7 @@ export function resolveFeatureConfig(overrides: Partial<FeatureConfig> = {}): Re
   }
   // Novelty memory must outlive the windowed history: dormancy falls back on it once a key's log is empty.
   if (!Number.isSafeInteger(config.noveltyRetentionMs) || config.noveltyRetentionMs < LONGEST_WINDOW + config.allowedLatenessMs) {
-    problems.push(`noveltyRetentionMs must be an integer >= 30 d + allowedLatenessMs, got ${config.noveltyRetentionMs}`);
+    problems.push(`noveltyRetentionMs must be an integer >= 35 d + allowedLatenessMs, got ${config.noveltyRetentionMs}`);
   }
   for (const country of config.highRiskCountries) {
     if (!/^[A-Z]{2}$/.test(country)) problems.push(`highRiskCountries must hold ISO 3166 alpha-2 codes, got "${country}"`);

@@ -125,10 +125,29 @@ describe(FeatureEngine.name, () => {
       });
       expect(actual.some((features) => features.pair_cycle_length_7d > 0)).toBe(true);
     });
+
+    it('matches a brute-force reference for roles and baselines on a shuffled history with hubs', () => {
+      // Prepare: 50 days, so that payroll recurs and the lagged role window fills.
+      const history = syntheticHistory({ seed: 9, transactions: 600, accounts: 40, start: T0, days: 50, lateShare: 0.2, maxLatenessMs: 6 * HOUR, patterns: 3, hubs: 1 });
+      const sut = new FeatureEngine();
+
+      // Act
+      const actual = history.map((event) => sut.process(event));
+
+      // Assert
+      history.forEach((_, i) => {
+        for (const [name, value] of Object.entries(referenceRoleFeatures(history, i)) as [FeatureName, number][]) {
+          if (Math.abs(actual[i][name] - value) > 1e-9 * Math.max(1, Math.abs(value))) {
+            throw new Error(`event ${i} (${history[i].txId}): ${name} = ${actual[i][name]}, reference ${value}`);
+          }
+        }
+      });
+      for (const hub of ['bene_hub_35d', 'orig_hub_35d', 'bene_payroll_score_35d'] as const) expect(actual.some((features) => features[hub] > 0)).toBe(true);
+    });
   });
 
   describe('retention', () => {
-    it('keeps no windowed event older than 30 d + the allowed lateness, and drops idle entities', () => {
+    it('keeps no windowed event older than 35 d + the allowed lateness, and drops idle entities', () => {
       // Prepare: five accounts pay every day for 120 days, then only A-0 goes on for 200 more.
       const sut = new FeatureEngine({ allowedLatenessMs: DAY });
       for (let day = 0; day < 120; day++) for (let a = 0; a < 5; a++) sut.observe(tx({ ts: T0 + day * DAY + a * MINUTE, from: `A-${a}`, to: `B-${a}` }));
@@ -138,10 +157,10 @@ describe(FeatureEngine.name, () => {
       // Act
       sut.prune();
 
-      // Assert: at most 31 d of 5 daily payments, each in an outgoing and an incoming log; at the end
-      // only A-0 → B-0 is left: 31 payments, 2 accounts, A-0's one beneficiary and one country pair.
-      expect(busy.events).toBeLessThanOrEqual(2 * 5 * 32);
-      expect(sut.stats()).toMatchObject({ events: 2 * 31, accounts: 2, remembered: 2 });
+      // Assert: at most 36 d of 5 daily payments, each in an outgoing and an incoming log; at the end
+      // only A-0 → B-0 is left: 36 payments, 2 accounts, A-0's one beneficiary and one country pair.
+      expect(busy.events).toBeLessThanOrEqual(2 * 5 * 37);
+      expect(sut.stats()).toMatchObject({ events: 2 * 36, accounts: 2, remembered: 2 });
     });
 
     it('forgets a beneficiary and the last payment 180 d after they were last seen', () => {
@@ -172,7 +191,7 @@ describe(FeatureEngine.name, () => {
 
     it('gives the same features whenever pruning runs, also for events later than allowed', () => {
       // Prepare: up to 3 d late while only 1 d is allowed; one engine prunes after every event.
-      const history = syntheticHistory({ seed: 11, transactions: 2000, accounts: 80, start: T0, days: 75, lateShare: 0.1, maxLatenessMs: 3 * DAY, patterns: 10 });
+      const history = syntheticHistory({ seed: 11, transactions: 2000, accounts: 80, start: T0, days: 75, lateShare: 0.1, maxLatenessMs: 3 * DAY, patterns: 10, hubs: 1 });
       const pruning = new FeatureEngine();
       const lazy = new FeatureEngine();
 
@@ -266,12 +285,12 @@ describe(FeatureEngine.name, () => {
   });
 
   it('builds the same state with observe as with process', () => {
-    const history = syntheticHistory({ seed: 5, transactions: 300, accounts: 20, start: T0, days: 5, lateShare: 0.1, maxLatenessMs: HOUR, patterns: 2 });
+    const history = syntheticHistory({ seed: 5, transactions: 300, accounts: 20, start: T0, days: 40, lateShare: 0.1, maxLatenessMs: HOUR, patterns: 2, hubs: 1 });
     const processed = new FeatureEngine();
     const observed = new FeatureEngine();
     history.forEach((event) => processed.process(event));
     history.forEach((event) => observed.observe(event));
-    const next = tx({ ts: T0 + 5 * DAY, from: history[0].originator.account, to: history[0].beneficiary.account });
+    const next = tx({ ts: T0 + 40 * DAY, from: history[0].originator.account, to: history[0].beneficiary.account });
 
     const [a, b] = [processed.process(next), observed.process(next)];
 
@@ -349,6 +368,74 @@ function referenceFeatures(history: readonly Transaction[], index: number): Part
     reference.ip_new = past.some((event) => event.device?.ip === device.ip) ? 0 : 1;
   }
   return reference;
+}
+
+/**
+ * The roles and baselines of docs/features.md, the slow, obvious way (same validity as above; no
+ * account is idle long enough to be forgotten).
+ */
+function referenceRoleFeatures(history: readonly Transaction[], index: number): Partial<FeatureVector> {
+  const current = history[index];
+  const t = current.ts;
+  const o = current.originator.account;
+  const b = current.beneficiary.account;
+  const amount = current.amountMinor;
+  const processed = history.slice(0, index);
+  const past = processed.filter((event) => event.ts <= t);
+  const inWindow = (from: number, to: number) => (event: Transaction) => event.ts > from && event.ts <= to;
+  const isTransfer = (event: Transaction) => event.type === 'TRANSFER' && !event.merchant;
+  const isCash = (event: Transaction, type: string) =>
+    event.type === type && ['ATM', 'BRANCH'].includes(event.channel) && event.originator.account !== event.beneficiary.account;
+  const distinct = (values: string[]) => new Set(values).size;
+  const roles = (x: string) => {
+    const received = past.filter((event) => event.beneficiary.account === x).filter(inWindow(t - 30 * DAY, t));
+    const sent = past.filter((event) => event.originator.account === x).filter(inWindow(t - 30 * DAY, t));
+    const lagged = inWindow(t - 35 * DAY, t - 7 * DAY);
+    const payees = past.filter((event) => event.originator.account === x && isTransfer(event)).filter(lagged);
+    const payers = past.filter((event) => event.beneficiary.account === x && (isTransfer(event) || event.type === 'DEBIT')).filter(lagged);
+    const scores = {
+      merchant: received.filter((event) => event.merchant).length / (received.length + 5),
+      biller: received.filter((event) => event.type === 'DEBIT').length / (received.length + 5),
+      cash: (received.filter((event) => isCash(event, 'CASH_OUT')).length + sent.filter((event) => isCash(event, 'CASH_IN')).length) / (received.length + sent.length + 5),
+      payroll: distinct(payees.map((event) => event.beneficiary.account)) / (distinct(payees.map((event) => event.beneficiary.account)) + 10),
+      collector: distinct(payers.map((event) => event.originator.account)) / (distinct(payers.map((event) => event.originator.account)) + 10),
+    };
+    return { ...scores, hub: Math.max(...Object.values(scores)) >= 0.5 ? 1 : 0 };
+  };
+  // Per day over the 30 d before the last 24 h, or since the account was first seen (any processed event).
+  const perDay = (x: string, events: Transaction[]) => {
+    const first = Math.min(...processed.filter((event) => event.originator.account === x || event.beneficiary.account === x).map((event) => event.ts));
+    const days = Math.max(1, (t - DAY - Math.max(t - 30 * DAY, first)) / DAY);
+    return events.filter(inWindow(t - 30 * DAY, t - DAY)).length / days;
+  };
+  const into = past.filter((event) => event.beneficiary.account === b);
+  const transfersOut = past.filter((event) => event.originator.account === o && isTransfer(event));
+  const into30 = into.filter(inWindow(t - 30 * DAY, t));
+  const mcc = current.merchant?.mcc;
+  const day = Math.floor(t / DAY);
+  const peers = past.filter((event) => mcc !== undefined && event.merchant?.mcc === mcc && Math.floor(event.ts / DAY) >= day - 30 && Math.floor(event.ts / DAY) < day);
+  const [bene, orig] = [roles(b), roles(o)];
+
+  return {
+    bene_merchant_score_30d: bene.merchant,
+    bene_biller_score_30d: bene.biller,
+    bene_cash_score_30d: bene.cash,
+    bene_payroll_score_35d: bene.payroll,
+    bene_collector_score_35d: bene.collector,
+    bene_hub_35d: bene.hub,
+    orig_merchant_score_30d: orig.merchant,
+    orig_biller_score_30d: orig.biller,
+    orig_cash_score_30d: orig.cash,
+    orig_payroll_score_35d: orig.payroll,
+    orig_collector_score_35d: orig.collector,
+    orig_hub_35d: orig.hub,
+    bene_fan_in_ratio_24h: distinct([...into.filter(inWindow(t - DAY, t)).map((event) => event.originator.account), o]) / (1 + perDay(b, into)),
+    orig_fan_out_ratio_24h:
+      distinct([...transfersOut.filter(inWindow(t - DAY, t)).map((event) => event.beneficiary.account), ...(isTransfer(current) ? [b] : [])]) /
+      (1 + perDay(o, transfersOut)),
+    bene_amount_ratio_30d: into30.length > 0 ? (amount * into30.length) / into30.reduce((sum, event) => sum + event.amountMinor, 0) : 0,
+    tx_amount_vs_mcc_30d: peers.length > 0 ? (amount * peers.length) / peers.reduce((sum, event) => sum + event.amountMinor, 0) : 0,
+  };
 }
 
 /** Shortest path beneficiary → … → originator of at most 7 edges with non-decreasing times, + 1: the earliest arrival, one edge more per round. */

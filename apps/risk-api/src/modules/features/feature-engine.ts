@@ -4,14 +4,18 @@ import { FeatureConfig, resolveFeatureConfig } from './feature-config';
 import { FeatureVector } from './feature-names';
 import { AccountState, EndpointState, StateIndex } from './state/entity-state';
 import { IncomingLog, OutgoingLog, SharedLog } from './state/logs';
+import { accountRoles, isHub } from './state/roles';
 import { SeenSet } from './state/sighting';
 import { shortestCycleBack, TransferGraph } from './windows/cycle-search';
+import { DayTotals } from './windows/day-totals';
 import { DAY, HOUR, LONGEST_WINDOW, SECOND, utcHour, WINDOWS } from './windows/durations';
 import { EventMark, NO_EVENT } from './windows/event-log';
 
 /** Time-since-last-received is capped here (and reported as the cap when nothing came in). */
 const LAST_IN_CAP = 7 * DAY;
 const DORMANT_AFTER = 90 * DAY;
+/** Whole days before the transaction's day that merchant-category peers are averaged over. */
+const PEER_DAYS = 30;
 /** Sweep idle state after this many recorded events, or after as many as there are entities if more. */
 const MIN_SWEEP_INTERVAL = 10_000;
 
@@ -28,6 +32,8 @@ export interface FeatureEngineStats {
   accounts: number;
   devices: number;
   ips: number;
+  /** Merchant categories with peer totals. */
+  categories: number;
   /** Per-originator "seen before" entries (beneficiaries, country pairs, devices, IPs). */
   remembered: number;
 }
@@ -48,10 +54,13 @@ interface Parties {
  * events with t − w < ts <= t. Late events are inserted in time order, so an event never sees one
  * processed after it with a later timestamp, and equal timestamps count when processed before.
  *
- * Retention: the windowed logs keep 30 d + `allowedLatenessMs` behind the watermark (the latest event
+ * Retention: the windowed logs keep 35 d + `allowedLatenessMs` behind the watermark (the latest event
  * time seen); "seen before" memory keeps each id for `noveltyRetentionMs` after its last sighting.
  * Queries clamp to the same bounds, so physical pruning never changes a result: an event more than
  * `allowedLatenessMs` late only sees the history that is still retained.
+ *
+ * Everything is learned from the events themselves (roles and baselines included): no wall clock and
+ * no state outside the engine, so `observe` over the retained history rebuilds it exactly.
  */
 export class FeatureEngine {
   private readonly config: Readonly<FeatureConfig>;
@@ -63,6 +72,8 @@ export class FeatureEngine {
   private readonly accounts = new StateIndex(() => new AccountState());
   private readonly devices = new StateIndex(() => new EndpointState());
   private readonly ips = new StateIndex(() => new EndpointState());
+  /** Merchant payments per category (MCC) and UTC day: the peers a merchant payment is compared with. */
+  private readonly categories = new StateIndex(() => new DayTotals());
   // Stand-ins for keys without history, so that computing needs no undefined checks; never inserted into.
   private readonly noOutgoing = new OutgoingLog();
   private readonly noIncoming = new IncomingLog();
@@ -105,8 +116,9 @@ export class FeatureEngine {
     this.accounts.sweep(floor, expiry);
     this.devices.sweep(floor, expiry);
     this.ips.sweep(floor, expiry);
+    this.categories.sweep(floor, expiry);
     this.recordedSinceSweep = 0;
-    this.sweepInterval = Math.max(MIN_SWEEP_INTERVAL, this.accounts.size + this.devices.size + this.ips.size);
+    this.sweepInterval = Math.max(MIN_SWEEP_INTERVAL, this.accounts.size + this.devices.size + this.ips.size + this.categories.size);
   }
 
   stats(): FeatureEngineStats {
@@ -117,7 +129,7 @@ export class FeatureEngine {
       for (const set of [account.beneficiaries, account.countryPairs, account.devices, account.ips]) remembered += set?.size ?? 0;
     }
     for (const endpoint of [...this.devices.values(), ...this.ips.values()]) events += endpoint.log?.log.size ?? 0;
-    return { watermark: this.watermark, events, accounts: this.accounts.size, devices: this.devices.size, ips: this.ips.size, remembered };
+    return { watermark: this.watermark, events, accounts: this.accounts.size, devices: this.devices.size, ips: this.ips.size, categories: this.categories.size, remembered };
   }
 
   private advance(ts: number): void {
@@ -143,9 +155,18 @@ export class FeatureEngine {
     };
   }
 
-  private marks(amountMinor: number): number {
-    const tiny = amountMinor < this.config.tinyAmountLimitMinor ? EventMark.Tiny : EventMark.None;
-    return tiny | (this.isJustBelow(amountMinor) ? EventMark.JustBelow : EventMark.None);
+  private marks(tx: Transaction): number {
+    const amount = tx.amountMinor;
+    let marks = amount < this.config.tinyAmountLimitMinor ? EventMark.Tiny : EventMark.None;
+    if (this.isJustBelow(amount)) marks |= EventMark.JustBelow;
+    if (tx.merchant) marks |= EventMark.Merchant;
+    if (tx.type === 'DEBIT') marks |= EventMark.Debit;
+    if (tx.type === 'TRANSFER' && !tx.merchant) marks |= EventMark.Transfer;
+    // Cash moves between a customer and the bank's cash account; a deposit to oneself names no cash account.
+    const cash = (tx.channel === 'ATM' || tx.channel === 'BRANCH') && tx.originator.account !== tx.beneficiary.account;
+    if (cash && tx.type === 'CASH_IN') marks |= EventMark.CashIn;
+    if (cash && tx.type === 'CASH_OUT') marks |= EventMark.CashOut;
+    return marks;
   }
 
   private isJustBelow(amountMinor: number): boolean {
@@ -166,6 +187,7 @@ export class FeatureEngine {
     const l24h = Math.max(t - WINDOWS['24h'], floor);
     const l7d = Math.max(t - WINDOWS['7d'], floor);
     const l30d = Math.max(t - WINDOWS['30d'], floor);
+    const l35d = Math.max(t - WINDOWS['35d'], floor);
 
     const orig = parties.originator;
     const sent = orig.outgoing ?? this.noOutgoing;
@@ -202,6 +224,20 @@ export class FeatureEngine {
     const cycle = this.cycleLength(originator, beneficiary, l7d, t);
 
     const roundUnit = this.config.roundAmountUnitMinor;
+
+    const beneRoles = accountRoles(parties.beneficiary, l30d, l35d, t);
+    const origRoles = accountRoles(orig, l30d, l35d, t);
+    // Baselines: the mean per day over the 30 d before the last 24 h, or over as much of it as the
+    // account has been known for (a new account has no baseline, not a tiny one).
+    const dayAgo = t - DAY;
+    const baselineDays = (account: AccountState): number => Math.max(1, (dayAgo - Math.max(l30d, firstSeen(account, expiry))) / DAY);
+    const receivedPerDay = intoBeneficiary.log.count(l30d, dayAgo) / baselineDays(parties.beneficiary);
+    const transfersPerDay = out.countMarked(EventMark.Transfer, l30d, dayAgo) / baselineDays(orig);
+    const transferBeneficiaries = sent.transferBeneficiaries24h.query(l24h, t);
+    const transferFanOut = this.marks(tx) & EventMark.Transfer ? transferBeneficiaries.sizeWith(beneficiary) : transferBeneficiaries.size;
+    const beneFanIn24h = intoBeneficiary.senders24h.query(l24h, t).sizeWith(originator);
+    const received30d = intoBeneficiary.log.count(l30d, t);
+    const peers = tx.merchant ? this.categories.get(tx.merchant.mcc)?.query(t, PEER_DAYS, floor) : undefined;
 
     return {
       orig_count_1m: out.count(l1m, t) + 1,
@@ -265,7 +301,7 @@ export class FeatureEngine {
 
       orig_fan_out_24h: beneficiaries24h.sizeWith(beneficiary),
       orig_fan_out_7d: beneficiaries7d.sizeWith(beneficiary),
-      bene_fan_in_24h: intoBeneficiary.senders24h.query(l24h, t).sizeWith(originator),
+      bene_fan_in_24h: beneFanIn24h,
       bene_fan_in_7d: intoBeneficiary.senders7d.query(l7d, t).sizeWith(originator),
       orig_fan_in_24h: intoOriginator.senders24h.query(l24h, t).size,
       orig_fan_in_7d: intoOriginator.senders7d.query(l7d, t).size,
@@ -285,6 +321,24 @@ export class FeatureEngine {
       device_tiny_count_1h: hasDevice * (byDevice.log.countMarked(EventMark.Tiny, l1h, t) + tiny),
       orig_burst_ratio_1h_24h: (origCount1h * 24) / origCount24h,
       device_burst_ratio_1m_1h: device ? (deviceCount1m * 60) / deviceCount1h : 0,
+
+      bene_merchant_score_30d: beneRoles.merchant,
+      bene_biller_score_30d: beneRoles.biller,
+      bene_cash_score_30d: beneRoles.cash,
+      bene_payroll_score_35d: beneRoles.payroll,
+      bene_collector_score_35d: beneRoles.collector,
+      bene_hub_35d: flag(isHub(beneRoles)),
+      orig_merchant_score_30d: origRoles.merchant,
+      orig_biller_score_30d: origRoles.biller,
+      orig_cash_score_30d: origRoles.cash,
+      orig_payroll_score_35d: origRoles.payroll,
+      orig_collector_score_35d: origRoles.collector,
+      orig_hub_35d: flag(isHub(origRoles)),
+
+      bene_fan_in_ratio_24h: beneFanIn24h / (1 + receivedPerDay),
+      orig_fan_out_ratio_24h: transferFanOut / (1 + transfersPerDay),
+      bene_amount_ratio_30d: received30d > 0 ? (amount * received30d) / intoBeneficiary.log.sum(l30d, t) : 0,
+      tx_amount_vs_mcc_30d: peers && peers.count > 0 ? (amount * peers.count) / peers.sum : 0,
     };
   }
 
@@ -306,7 +360,7 @@ export class FeatureEngine {
     const expiry = this.expiry();
     // An event at or before the floor is already outside every window anyone can still ask about.
     if (t > floor) {
-      const marks = this.marks(amount);
+      const marks = this.marks(tx);
       const sent = (orig.outgoing ??= new OutgoingLog()).log;
       sent.prune(floor);
       sent.insert(t, amount, beneficiary, marks, orig.sent.latest(expiry));
@@ -319,6 +373,7 @@ export class FeatureEngine {
         used.prune(floor);
         used.insert(t, amount, originator, marks, NO_EVENT);
       }
+      if (tx.merchant) this.categories.obtain(tx.merchant.mcc).add(t, amount);
     }
     orig.sent.record(t, expiry);
     orig.seen.record(t, expiry);
@@ -336,5 +391,8 @@ export class FeatureEngine {
 }
 
 const countryPair = (tx: Transaction): string => `${tx.originator.country}>${tx.beneficiary.country}`;
+
+/** When the engine first saw the account (any role), or +∞ when it is forgotten. */
+const firstSeen = (account: AccountState, expiry: number): number => (account.seen.forgotten(expiry) ? Infinity : account.seen.first);
 
 const seenBy = (set: SeenSet | undefined, id: string, t: number, expiry: number): boolean => set !== undefined && set.seen(id, t, expiry);

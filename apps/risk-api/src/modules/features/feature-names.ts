@@ -37,6 +37,11 @@ export const FEATURE_GROUPS = {
     'orig_tiny_count_1m', 'orig_tiny_count_1h', 'device_tiny_count_1m', 'device_tiny_count_1h',
     'orig_burst_ratio_1h_24h', 'device_burst_ratio_1m_1h',
   ],
+  roles: [
+    'bene_merchant_score_30d', 'bene_biller_score_30d', 'bene_cash_score_30d', 'bene_payroll_score_35d', 'bene_collector_score_35d', 'bene_hub_35d',
+    'orig_merchant_score_30d', 'orig_biller_score_30d', 'orig_cash_score_30d', 'orig_payroll_score_35d', 'orig_collector_score_35d', 'orig_hub_35d',
+  ],
+  baselines: ['bene_fan_in_ratio_24h', 'orig_fan_out_ratio_24h', 'bene_amount_ratio_30d', 'tx_amount_vs_mcc_30d'],
 } as const;
 
 export type FeatureGroup = keyof typeof FEATURE_GROUPS;

@@ -13,6 +13,11 @@ export const RULE_SCHEMA: ExpressionSchema = Object.freeze({
  * The shipped AML/fraud rule set (AMLSim typologies and the fraud patterns of PRODUCT.md). A
  * typology's score is the capped sum of its hits: the weights are set so that one weak signal
  * alone stays below review, two agreeing signals reach review, and the full pattern blocks.
+ *
+ * Accounts are judged against their own baseline and their learned role, never against absolute
+ * counts: a merchant, biller, cash, payroll or collecting account (`*_hub_35d`) receives from or
+ * pays hundreds by nature, so fan-in, fan-out, pass-through and cycle rules pass it by, and fan-in
+ * through the `merchant` field is commerce, not collection.
  */
 export const DEFAULT_RULE_SET: RuleSet = {
   version: 1,
@@ -27,14 +32,14 @@ export const DEFAULT_RULE_SET: RuleSet = {
         { id: 'STR-01', name: 'Amount just below a reporting threshold', expression: 'tx_just_below_threshold == 1', score: 0.3 },
         {
           id: 'STR-02',
-          name: 'Repeated just-below amounts in 7 days',
-          expression: 'orig_just_below_count_7d',
+          name: 'Another just-below amount, repeated in 7 days',
+          expression: 'tx_just_below_threshold * orig_just_below_count_7d',
           bands: [{ upTo: 1, score: 0 }, { upTo: 3, score: 0.3 }, { score: 0.6 }],
         },
         {
           id: 'STR-03',
-          name: 'Several payments today add up past the threshold, each below it',
-          expression: 'orig_count_24h >= 3 and orig_sum_24h >= 10_000 and tx.amount < 10_000',
+          name: 'Several payments today add up past the threshold, each below it (not a hub)',
+          expression: 'orig_count_24h >= 3 and orig_sum_24h >= 10_000 and tx.amount < 10_000 and orig_hub_35d == 0',
           score: 0.3,
         },
       ],
@@ -42,31 +47,53 @@ export const DEFAULT_RULE_SET: RuleSet = {
     {
       id: 'fan_out',
       name: 'Fan-out (one account pays many)',
-      reviewThreshold: 0.4,
+      reviewThreshold: 0.5,
       blockThreshold: 0.8,
       rules: [
         {
           id: 'FO-01',
-          name: 'Many distinct beneficiaries in 24 hours',
-          expression: 'orig_fan_out_24h',
-          bands: [{ upTo: 5, score: 0 }, { upTo: 10, score: 0.4 }, { score: 0.7 }],
+          name: 'Transfers to far more beneficiaries than the account\'s own baseline (not a hub)',
+          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0',
+          score: 0.3,
         },
-        { id: 'FO-02', name: 'Fan-out to a new beneficiary', expression: 'orig_fan_out_24h > 5 and orig_new_beneficiary == 1', score: 0.2 },
+        {
+          id: 'FO-02',
+          name: 'Fan-out of amounts unusually large for the account, to a new beneficiary',
+          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and orig_amount_pct_30d >= 0.9 and orig_amount_zscore_30d >= 1',
+          score: 0.3,
+        },
+        {
+          id: 'FO-03',
+          name: 'Fan-out to an account never seen before',
+          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and bene_new_account == 1',
+          score: 0.2,
+        },
       ],
     },
     {
       id: 'fan_in',
       name: 'Fan-in (many accounts pay one)',
-      reviewThreshold: 0.4,
-      blockThreshold: 0.8,
+      reviewThreshold: 0.5,
+      blockThreshold: 0.9,
       rules: [
         {
           id: 'FI-01',
-          name: 'Many distinct originators paid this beneficiary in 24 hours',
-          expression: 'bene_fan_in_24h',
-          bands: [{ upTo: 5, score: 0 }, { upTo: 15, score: 0.4 }, { score: 0.7 }],
+          name: 'Far more distinct payers than the beneficiary\'s own baseline (not a hub, not a merchant payment)',
+          expression: "bene_fan_in_ratio_24h >= 3 and bene_hub_35d == 0 and tx.merchant.mcc == ''",
+          score: 0.3,
         },
-        { id: 'FI-02', name: 'Cross-border fan-in', expression: 'bene_fan_in_24h > 5 and tx_cross_border == 1', score: 0.2 },
+        {
+          id: 'FI-02',
+          name: 'Fan-in of amounts far above what the beneficiary usually receives',
+          expression: "bene_fan_in_ratio_24h >= 3 and bene_hub_35d == 0 and tx.merchant.mcc == '' and bene_amount_ratio_30d >= 3",
+          score: 0.3,
+        },
+        {
+          id: 'FI-03',
+          name: 'Fan-in of amounts unusually large for the payer',
+          expression: "bene_fan_in_ratio_24h >= 3 and bene_hub_35d == 0 and tx.merchant.mcc == '' and orig_amount_pct_30d >= 0.9 and orig_amount_zscore_30d >= 1",
+          score: 0.3,
+        },
       ],
     },
     {
@@ -75,9 +102,24 @@ export const DEFAULT_RULE_SET: RuleSet = {
       reviewThreshold: 0.5,
       blockThreshold: 0.9,
       rules: [
-        { id: 'CY-01', name: 'Short cycle closed (4 hops or fewer)', expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d <= 4', score: 0.6 },
-        { id: 'CY-02', name: 'Long cycle closed', expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d > 4', score: 0.3 },
-        { id: 'CY-03', name: 'Cycle crossing a border', expression: 'pair_closes_cycle_7d == 1 and tx_cross_border == 1', score: 0.3 },
+        {
+          id: 'CY-01',
+          name: 'Short cycle closed (4 hops or fewer) between non-hub accounts',
+          expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d <= 4 and orig_hub_35d == 0 and bene_hub_35d == 0',
+          score: 0.6,
+        },
+        {
+          id: 'CY-02',
+          name: 'Long cycle closed between non-hub accounts',
+          expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d > 4 and orig_hub_35d == 0 and bene_hub_35d == 0',
+          score: 0.3,
+        },
+        {
+          id: 'CY-03',
+          name: 'Cycle crossing a border between non-hub accounts',
+          expression: 'pair_closes_cycle_7d == 1 and tx_cross_border == 1 and orig_hub_35d == 0 and bene_hub_35d == 0',
+          score: 0.3,
+        },
       ],
     },
     {
@@ -88,36 +130,47 @@ export const DEFAULT_RULE_SET: RuleSet = {
       rules: [
         {
           id: 'MU-01',
-          name: 'Forwards nearly all it received in 24 hours',
-          expression: 'between(orig_pass_through_24h, 0.8, 1.05) and orig_sum_24h >= 1_000',
+          name: 'Forwards nearly all it received in 24 hours (not a hub, not a purchase)',
+          expression: "between(orig_pass_through_24h, 0.7, 1.2) and orig_sum_24h >= 1_000 and orig_hub_35d == 0 and tx.merchant.mcc == ''",
           score: 0.4,
         },
         {
           id: 'MU-02',
           name: 'Forwards within an hour of being credited',
-          expression: 'orig_pass_through_24h >= 0.8 and orig_fast_forward_1h == 1',
+          expression: "orig_pass_through_24h >= 0.7 and orig_fast_forward_1h == 1 and orig_hub_35d == 0 and tx.merchant.mcc == ''",
           score: 0.3,
         },
-        { id: 'MU-03', name: 'Pass-through to a new beneficiary', expression: 'orig_pass_through_24h >= 0.8 and orig_new_beneficiary == 1', score: 0.2 },
+        {
+          id: 'MU-03',
+          name: 'Forwards an amount large for the account to a new beneficiary',
+          expression:
+            "orig_pass_through_24h >= 0.7 and orig_new_beneficiary == 1 and (orig_amount_pct_30d >= 0.9 or orig_count_30d == 1) and orig_hub_35d == 0 and tx.merchant.mcc == ''",
+          score: 0.2,
+        },
       ],
     },
     {
       id: 'account_takeover',
       name: 'Account takeover',
       reviewThreshold: 0.5,
-      blockThreshold: 0.8,
+      blockThreshold: 0.7,
       rules: [
-        { id: 'ATO-01', name: 'New device paying a new beneficiary', expression: 'orig_new_device == 1 and orig_new_beneficiary == 1', score: 0.3 },
+        {
+          id: 'ATO-01',
+          name: 'New device paying a new beneficiary (not a purchase)',
+          expression: "orig_new_device == 1 and orig_new_beneficiary == 1 and tx.merchant.mcc == ''",
+          score: 0.3,
+        },
         {
           id: 'ATO-02',
-          name: 'Amount unusual for this account',
-          expression: 'orig_amount_zscore_30d',
-          bands: [{ upTo: 2, score: 0 }, { upTo: 4, score: 0.3 }, { score: 0.5 }],
+          name: 'Amount far above this account\'s history and its largest in 30 days',
+          expression: 'orig_amount_zscore_30d > 3 and orig_amount_ratio_max_30d > 1',
+          score: 0.2,
         },
         {
           id: 'ATO-03',
-          name: 'Unusual amount from a new device online',
-          expression: "orig_new_device == 1 and orig_amount_zscore_30d > 3 and tx.channel in ['ONLINE', 'MOBILE', 'API']",
+          name: 'New device paying an account never seen before, online',
+          expression: "orig_new_device == 1 and bene_new_account == 1 and tx.channel in ['ONLINE', 'MOBILE', 'API']",
           score: 0.2,
         },
       ],
@@ -146,10 +199,10 @@ export const DEFAULT_RULE_SET: RuleSet = {
       id: 'high_risk_geography',
       name: 'High-risk geography',
       reviewThreshold: 0.5,
-      blockThreshold: 0.9,
+      blockThreshold: 0.8,
       rules: [
-        { id: 'GEO-01', name: 'Party in a high-risk country', expression: 'tx_high_risk_country == 1', score: 0.5 },
-        { id: 'GEO-02', name: 'Large amount with a high-risk country', expression: 'tx_high_risk_country == 1 and tx.amount >= 10_000', score: 0.4 },
+        { id: 'GEO-01', name: 'Party in a high-risk country', expression: 'tx_high_risk_country == 1', score: 0.3 },
+        { id: 'GEO-02', name: 'Large amount with a high-risk country', expression: 'tx_high_risk_country == 1 and tx.amount >= 10_000', score: 0.3 },
         {
           id: 'GEO-03',
           name: 'Large cross-border payment to a new beneficiary',

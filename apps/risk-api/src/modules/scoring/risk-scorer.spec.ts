@@ -8,7 +8,7 @@ import { computeFeatures, computeSequences, FEATURE_NAMES, toModelInput } from '
 import { syntheticHistory } from '../features/testing/synthetic-history';
 import { RiskModelManifest, RiskScorer } from './risk-scorer';
 
-const SHIPPED = path.resolve(__dirname, '../../../../../models/risk/1');
+const SHIPPED = path.resolve(__dirname, '../../../../../models/risk/2');
 
 describe(RiskScorer.name, () => {
   const history = syntheticHistory({ seed: 5, transactions: 300, accounts: 30, start: Date.UTC(2026, 10, 1), days: 2, lateShare: 0, maxLatenessMs: 0, patterns: 2 });

@@ -1,4 +1,4 @@
-import { Transaction } from '@vigil/contracts';
+import { Channel, Transaction, TransactionType } from '@vigil/contracts';
 
 import { DAY, HOUR, MINUTE, SECOND } from '../windows/durations';
 
@@ -17,6 +17,18 @@ export interface SyntheticHistoryOptions {
   maxLatenessMs: number;
   /** Planted typologies per kind (fan-out, fan-in, cycle, structuring, mule, card testing). */
   patterns: number;
+  /**
+   * Structural hubs per kind, on top (none when absent): merchants paid by card, billers collecting
+   * debits, employers paying monthly payroll, cash accounts behind ATM withdrawals and branch deposits.
+   */
+  hubs?: number;
+}
+
+/** How a generated transaction moves money, when not a plain transfer. */
+interface Kind {
+  type: TransactionType;
+  channel: Channel;
+  merchant?: { id: string; mcc: string };
 }
 
 const COUNTRIES = ['DE', 'DE', 'DE', 'NL', 'FR', 'GB', 'ES', 'IR', 'NG', 'US'];
@@ -46,7 +58,7 @@ export function syntheticHistory(options: SyntheticHistoryOptions): Transaction[
   const events: Transaction[] = [];
   let seq = 0;
 
-  const push = (ts: number, from: string, to: string, amountMinor: number, device?: { id: string; ip: string }): void => {
+  const push = (ts: number, from: string, to: string, amountMinor: number, device?: { id: string; ip: string }, kind?: Kind): void => {
     const fromIndex = Number(from.slice(2)) || 0;
     const toIndex = Number(to.slice(2)) || 0;
     events.push({
@@ -54,10 +66,11 @@ export function syntheticHistory(options: SyntheticHistoryOptions): Transaction[
       ts: Math.round(ts),
       amountMinor: Math.max(1, Math.round(amountMinor)),
       currency: 'EUR',
-      type: 'TRANSFER',
-      channel: device ? 'MOBILE' : 'BRANCH',
+      type: kind?.type ?? 'TRANSFER',
+      channel: kind?.channel ?? (device ? 'MOBILE' : 'BRANCH'),
       originator: { account: from, customer: `C${from.slice(1)}`, country: accountCountry(fromIndex), bank: 'BANKDEFF' },
       beneficiary: { account: to, country: accountCountry(toIndex), bank: 'BANKNL2A' },
+      ...(kind?.merchant ? { merchant: kind.merchant } : {}),
       ...(device ? { device } : {}),
     });
   };
@@ -100,6 +113,37 @@ export function syntheticHistory(options: SyntheticHistoryOptions): Transaction[
     // Equal timestamps.
     push(at + HOUR, hub, account(1), 1_000_00, device);
     push(at + HOUR, hub, account(2), 1_000_00, device);
+  }
+
+  for (let h = 0; h < (options.hubs ?? 0); h++) {
+    const shop = { id: `M-${h}`, mcc: ['5411', '5812', '5732'][h % 3] };
+    for (let k = 0; k < options.days * 40; k++) {
+      push(options.start + random() * span, account(int(options.accounts)), `SHOP-${h}`, 500 + int(20_000), random() < 0.3 ? deviceOf(int(options.accounts)) : undefined, {
+        type: 'PAYMENT',
+        channel: random() < 0.3 ? 'ONLINE' : 'POS',
+        merchant: shop,
+      });
+    }
+    // A biller collects by direct debit (some with its merchant id), a few pay it by transfer.
+    for (let k = 0; k < options.days * 4; k++) {
+      const debit: Kind = random() < 0.5 ? { type: 'DEBIT', channel: 'API', merchant: { id: `M-U${h}`, mcc: '4900' } } : { type: 'DEBIT', channel: 'API' };
+      push(options.start + random() * span, account(int(options.accounts)), `UTIL-${h}`, 4_000 + int(8_000), undefined, random() < 0.8 ? debit : undefined);
+    }
+    // Payroll: the same staff on the same day every 30 days, within minutes, at stable amounts.
+    const staff = Array.from({ length: 12 }, () => account(int(options.accounts)));
+    for (let run = options.start + int(10) * DAY + 6 * HOUR; run < options.start + span; run += 30 * DAY) {
+      staff.forEach((member, k) => push(run + k * MINUTE, `EMP-${h}`, member, 250_000 + k * 1_000, undefined, { type: 'TRANSFER', channel: 'API' }));
+    }
+    // Cash: ATM withdrawals into the bank's cash account, branch deposits paid out of it, and
+    // deposits into one's own account (which name no cash account).
+    for (let k = 0; k < options.days * 6; k++) {
+      const customer = account(int(options.accounts));
+      const at = options.start + random() * span;
+      const roll = random();
+      if (roll < 0.6) push(at, customer, `ATM-${h}`, 5_000 + 5_000 * int(8), undefined, { type: 'CASH_OUT', channel: 'ATM' });
+      else if (roll < 0.8) push(at, `CASH-${h}`, customer, 10_000 + int(90_000), undefined, { type: 'CASH_IN', channel: 'BRANCH' });
+      else push(at, customer, customer, 10_000 + int(90_000), undefined, { type: 'CASH_IN', channel: 'BRANCH' });
+    }
   }
 
   // Processing order: by arrival = event time + lateness for the late share (stable for ties).

@@ -10,9 +10,12 @@ interface Totals {
 /**
  * Per counterparty, how many events and how much money a log's window holds: distinct counts
  * (fan-out, fan-in, accounts per device) and pair velocity (originator → beneficiary) in one map.
+ * With `marks`, only the events carrying one of those EventMark bits count (transfers only, say).
  */
 export class CounterpartyTotals implements WindowState {
   private readonly byCounterparty = new Map<string, Totals>();
+
+  constructor(private readonly marks = 0) {}
 
   /** Distinct counterparties. */
   get size(): number {
@@ -37,6 +40,7 @@ export class CounterpartyTotals implements WindowState {
   }
 
   add(log: EventLog, index: number): void {
+    if (this.marks !== 0 && (log.marks[index] & this.marks) === 0) return;
     const id = log.other[index];
     const totals = this.byCounterparty.get(id);
     if (totals === undefined) this.byCounterparty.set(id, { count: 1, sum: log.amount[index] });
@@ -47,6 +51,7 @@ export class CounterpartyTotals implements WindowState {
   }
 
   remove(log: EventLog, index: number): void {
+    if (this.marks !== 0 && (log.marks[index] & this.marks) === 0) return;
     const id = log.other[index];
     const totals = this.byCounterparty.get(id);
     if (totals === undefined) return;

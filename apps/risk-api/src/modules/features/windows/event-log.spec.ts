@@ -3,6 +3,8 @@ import { AmountProfile } from './amount-profile';
 import { CounterpartyTotals } from './counterparty-totals';
 import { EventLog, EventMark, NO_EVENT, SlidingView } from './event-log';
 
+const COUNTED = [EventMark.Tiny, EventMark.JustBelow, EventMark.Transfer, EventMark.CashOut] as const;
+
 interface Event {
   ts: number;
   amount: number;
@@ -18,14 +20,14 @@ function drive(seed: number, check: (log: EventLog, events: readonly Event[], fl
   const random = seededRandom(seed);
   const keep = 1_000;
   const lateness = 200;
-  const log = new EventLog();
+  const log = new EventLog(COUNTED);
   const events: Event[] = [];
   let watermark = 0;
   for (let step = 0; step < 2_500; step++) {
     watermark += Math.floor(random() * 8);
     const floor = watermark - keep;
     const ts = random() < 0.2 ? watermark - Math.floor(random() * lateness) : watermark;
-    const event = { ts, amount: 1 + Math.floor(random() * 100_000_000), other: `B-${Math.floor(random() * 12)}`, marks: Math.floor(random() * 4) };
+    const event = { ts, amount: 1 + Math.floor(random() * 100_000_000), other: `B-${Math.floor(random() * 12)}`, marks: Math.floor(random() * 128) };
     const before = events.filter((e) => e.ts <= ts).reduce((latest, e) => Math.max(latest, e.ts), NO_EVENT);
     log.prune(floor);
     log.insert(event.ts, event.amount, event.other, event.marks, before);
@@ -46,11 +48,16 @@ describe(EventLog.name, () => {
 
         expect(log.count(lower, t)).toBe(expected.length);
         expect(log.sum(lower, t)).toBe(expected.reduce((sum, e) => sum + e.amount, 0));
-        expect(log.countMarked(EventMark.Tiny, lower, t)).toBe(expected.filter((e) => e.marks & EventMark.Tiny).length);
-        expect(log.countMarked(EventMark.JustBelow, lower, t)).toBe(expected.filter((e) => e.marks & EventMark.JustBelow).length);
+        for (const mark of COUNTED) expect(log.countMarked(mark, lower, t)).toBe(expected.filter((e) => e.marks & mark).length);
         expect(log.latest(lower, t)).toBe(expected.reduce((latest, e) => Math.max(latest, e.ts), NO_EVENT));
       }
     });
+  });
+
+  it('refuses to count a mark it was not created to count', () => {
+    const sut = new EventLog([EventMark.Tiny]);
+
+    expect(() => sut.countMarked(EventMark.Merchant, 0, 1)).toThrow(RangeError);
   });
 
   it('remembers each event\'s predecessor across pruning', () => {
@@ -84,6 +91,39 @@ describe(SlidingView.name, () => {
           expect([totals.count(other), totals.sum(other)]).toEqual([mine.length, mine.reduce((sum, e) => sum + e.amount, 0)]);
         }
       }
+    });
+  });
+
+  it('keeps a lagging view over (lower, t − lag] equal to a scan, in order and for late queries', () => {
+    const views = new WeakMap<EventLog, SlidingView<CounterpartyTotals>>();
+    drive(5, (log, events, floor, watermark) => {
+      const view = views.get(log) ?? new SlidingView(log, () => new CounterpartyTotals(), 150);
+      views.set(log, view);
+      for (const t of [watermark, watermark - 120, watermark]) {
+        const lower = Math.max(t - 600, floor);
+        const expected = between(events, lower, t - 150);
+
+        const totals = view.query(lower, t);
+
+        expect(totals.size).toBe(new Set(expected.map((e) => e.other)).size);
+        expect(totals.count('B-3')).toBe(expected.filter((e) => e.other === 'B-3').length);
+      }
+    });
+  });
+
+  it('counts only the events carrying the given marks when totals are filtered', () => {
+    const views = new WeakMap<EventLog, SlidingView<CounterpartyTotals>>();
+    const marks = EventMark.Transfer | EventMark.CashOut;
+    drive(6, (log, events, floor, watermark) => {
+      const view = views.get(log) ?? new SlidingView(log, () => new CounterpartyTotals(marks));
+      views.set(log, view);
+      const lower = Math.max(watermark - 300, floor);
+      const expected = between(events, lower, watermark).filter((e) => e.marks & marks);
+
+      const totals = view.query(lower, watermark);
+
+      expect(totals.size).toBe(new Set(expected.map((e) => e.other)).size);
+      expect(totals.sum('B-7')).toBe(expected.filter((e) => e.other === 'B-7').reduce((sum, e) => sum + e.amount, 0));
     });
   });
 

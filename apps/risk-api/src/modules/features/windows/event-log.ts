@@ -1,14 +1,28 @@
 import { lowerBound, upperBound } from './sorted';
 
-/** Per-event marks (bit flags) the logs keep running counts of. */
+/**
+ * Per-event marks (bit flags): what the transaction alone says about it, never what the engine's
+ * state says, so a log rebuilt from the same events holds the same marks whatever the order.
+ */
 export const EventMark = {
   None: 0,
   /** amount < the tiny-amount limit (card testing) */
   Tiny: 1,
   /** amount just below the reporting threshold (structuring) */
   JustBelow: 2,
+  /** names a merchant (`merchant` field): card payments and merchant-collected debits */
+  Merchant: 4,
+  /** a DEBIT: collected by the beneficiary under the payer's mandate */
+  Debit: 8,
+  /** an account-to-account TRANSFER (no merchant) */
+  Transfer: 16,
+  /** CASH_IN at an ATM or branch between two accounts: the originator is the cash account */
+  CashIn: 32,
+  /** CASH_OUT at an ATM or branch between two accounts: the beneficiary is the cash account */
+  CashOut: 64,
 } as const;
-export type CountedMark = typeof EventMark.Tiny | typeof EventMark.JustBelow;
+/** One mark; a log counts the marks it is created with. */
+export type CountedMark = Exclude<(typeof EventMark)[keyof typeof EventMark], 0>;
 
 /** A timestamp that no event has: "no such event". */
 export const NO_EVENT = -Infinity;
@@ -25,30 +39,38 @@ export interface WindowState {
  * "as of t" sees exactly the events with ts <= t whatever order they arrived in.
  *
  * Counts and sums over any (lower, t] range cost two binary searches: the log keeps exclusive
- * prefix sums (integer minor units) instead of per-window running sums, because a running sum only
- * answers for the newest window while a late event asks about an older one.
+ * prefix sums (integer minor units, and one count per counted mark) instead of per-window running
+ * sums, because a running sum only answers for the newest window while a late event asks about an
+ * older one.
  */
 export class EventLog {
   readonly ts: number[] = [];
   readonly amount: number[] = [];
   /** The counterparty of each event (beneficiary, sender or originator, depending on the log). */
   readonly other: string[] = [];
+  /** Each event's EventMark bits. */
+  readonly marks: number[] = [];
   /** The timestamp of each event's predecessor in this key's whole history (survives pruning). */
   private readonly previous: number[] = [];
   // Exclusive prefix sums: cumX[i] = X summed over indices [0, i). Rebased on compaction, so they only
   // span the retained history and stay exact integers while one key's retained money is below
   // 2^53 minor units (90 trillion in major units).
   private readonly cumAmount: number[] = [];
-  private readonly cumTiny: number[] = [];
-  private readonly cumJustBelow: number[] = [];
   private totalAmount = 0;
-  private totalTiny = 0;
-  private totalJustBelow = 0;
+  /** Per counted mark (same order as `counted`): its prefix counts and its total. */
+  private readonly cumMarked: number[][];
+  private readonly totalMarked: number[];
   /** Indices below head are pruned and wait for compaction. */
   private head = 0;
   private readonly views: SlidingView<WindowState>[] = [];
   /** The latest event time ever inserted (kept when that event is pruned). */
   maxTs = NO_EVENT;
+
+  /** `counted`: the marks countMarked answers for (each costs a prefix column). */
+  constructor(private readonly counted: readonly CountedMark[] = []) {
+    this.cumMarked = counted.map(() => []);
+    this.totalMarked = counted.map(() => 0);
+  }
 
   /** Events physically retained. */
   get size(): number {
@@ -79,12 +101,13 @@ export class EventLog {
     return lower >= t ? 0 : this.prefix(this.cumAmount, this.totalAmount, this.indexAfter(t)) - this.prefix(this.cumAmount, this.totalAmount, this.indexAfter(lower));
   }
 
-  /** Events marked `mark` with lower < ts <= t. */
+  /** Events marked `mark` with lower < ts <= t; `mark` must be one the log counts. */
   countMarked(mark: CountedMark, lower: number, t: number): number {
+    const k = this.counted.indexOf(mark);
+    if (k < 0) throw new RangeError(`this log does not count mark ${mark}`);
     if (lower >= t) return 0;
-    const tiny = mark === EventMark.Tiny;
-    const cum = tiny ? this.cumTiny : this.cumJustBelow;
-    const total = tiny ? this.totalTiny : this.totalJustBelow;
+    const cum = this.cumMarked[k];
+    const total = this.totalMarked[k];
     return this.prefix(cum, total, this.indexAfter(t)) - this.prefix(cum, total, this.indexAfter(lower));
   }
 
@@ -112,37 +135,34 @@ export class EventLog {
   insert(ts: number, amount: number, other: string, marks: number, beforeAll: number): void {
     const n = this.ts.length;
     const at = this.indexAfter(ts);
-    const tiny = marks & EventMark.Tiny ? 1 : 0;
-    const justBelow = marks & EventMark.JustBelow ? 1 : 0;
     const before = at > this.head ? this.ts[at - 1] : at < n ? this.previous[at] : beforeAll;
     const predecessor = before <= ts ? before : NO_EVENT;
     if (at === n) {
       this.ts.push(ts);
       this.amount.push(amount);
       this.other.push(other);
+      this.marks.push(marks);
       this.previous.push(predecessor);
       this.cumAmount.push(this.totalAmount);
-      this.cumTiny.push(this.totalTiny);
-      this.cumJustBelow.push(this.totalJustBelow);
+      for (let k = 0; k < this.counted.length; k++) this.cumMarked[k].push(this.totalMarked[k]);
     } else {
       // A late event: shift the tail (late events land near the end, so the tail is short).
       this.ts.splice(at, 0, ts);
       this.amount.splice(at, 0, amount);
       this.other.splice(at, 0, other);
+      this.marks.splice(at, 0, marks);
       this.previous.splice(at, 0, predecessor);
       this.previous[at + 1] = ts;
       this.cumAmount.splice(at, 0, this.cumAmount[at]);
-      this.cumTiny.splice(at, 0, this.cumTiny[at]);
-      this.cumJustBelow.splice(at, 0, this.cumJustBelow[at]);
-      for (let i = at + 1; i <= n; i++) {
-        this.cumAmount[i] += amount;
-        this.cumTiny[i] += tiny;
-        this.cumJustBelow[i] += justBelow;
+      for (let i = at + 1; i <= n; i++) this.cumAmount[i] += amount;
+      for (let k = 0; k < this.counted.length; k++) {
+        const cum = this.cumMarked[k];
+        cum.splice(at, 0, cum[at]);
+        if (marks & this.counted[k]) for (let i = at + 1; i <= n; i++) cum[i]++;
       }
     }
     this.totalAmount += amount;
-    this.totalTiny += tiny;
-    this.totalJustBelow += justBelow;
+    for (let k = 0; k < this.counted.length; k++) if (marks & this.counted[k]) this.totalMarked[k]++;
     if (ts > this.maxTs) this.maxTs = ts;
     for (const view of this.views) view.admit(at);
   }
@@ -161,63 +181,77 @@ export class EventLog {
 
   private compact(): void {
     const k = this.head;
-    const baseAmount = this.prefix(this.cumAmount, this.totalAmount, k);
-    const baseTiny = this.prefix(this.cumTiny, this.totalTiny, k);
-    const baseJustBelow = this.prefix(this.cumJustBelow, this.totalJustBelow, k);
-    for (const column of [this.ts, this.amount, this.previous, this.cumAmount, this.cumTiny, this.cumJustBelow]) column.splice(0, k);
+    this.totalAmount -= rebase(this.cumAmount, this.totalAmount, k);
+    for (let m = 0; m < this.counted.length; m++) this.totalMarked[m] -= rebase(this.cumMarked[m], this.totalMarked[m], k);
+    for (const column of [this.ts, this.amount, this.marks, this.previous]) column.splice(0, k);
     this.other.splice(0, k);
-    for (let i = 0; i < this.cumAmount.length; i++) {
-      this.cumAmount[i] -= baseAmount;
-      this.cumTiny[i] -= baseTiny;
-      this.cumJustBelow[i] -= baseJustBelow;
-    }
-    this.totalAmount -= baseAmount;
-    this.totalTiny -= baseTiny;
-    this.totalJustBelow -= baseJustBelow;
     this.head = 0;
   }
+}
+
+/** Drops a prefix column's first k entries and subtracts their base from the rest; returns the base. */
+function rebase(cum: number[], total: number, k: number): number {
+  const base = k < cum.length ? cum[k] : total;
+  cum.splice(0, k);
+  for (let i = 0; i < cum.length; i++) cum[i] -= base;
+  return base;
 }
 
 /**
  * An aggregate (a distinct set, an amount profile) over a sliding window of one log, maintained
  * incrementally for the usual in-order query and rebuilt from the log's slice for a late one.
  * Both paths are exact and give the same answer, so when a view advances does not matter.
+ *
+ * With a `lag`, the window ends that long before the transaction, (lower, t − lag]: history old
+ * enough that a burst happening now cannot vouch for itself (the learned roles).
  */
 export class SlidingView<S extends WindowState> {
-  /** The state covers exactly the log's events with ts > lower. */
+  /** The state covers exactly the log's events with lower < ts <= upper (upper is +∞ without lag). */
   private lower: number;
+  private upper: number;
   private readonly state: S;
 
   constructor(
     private readonly log: EventLog,
     private readonly create: () => S,
+    private readonly lag = 0,
   ) {
     this.state = create();
     // Attached to a log that already holds events, the empty state covers only what comes after them.
     this.lower = log.maxTs;
+    this.upper = lag === 0 ? Infinity : log.maxTs;
     log.attach(this);
   }
 
   /** Called by the log for each inserted event. */
   admit(index: number): void {
-    if (this.log.ts[index] > this.lower) this.state.add(this.log, index);
+    const ts = this.log.ts[index];
+    if (ts > this.lower && ts <= this.upper) this.state.add(this.log, index);
   }
 
   advanceTo(lower: number): void {
     if (lower <= this.lower) return;
-    const to = this.log.indexAfter(lower);
+    const to = this.log.indexAfter(Math.min(lower, this.upper));
     for (let i = this.log.indexAfter(this.lower); i < to; i++) this.state.remove(this.log, i);
     this.lower = lower;
+    if (this.upper < lower) this.upper = lower;
   }
 
-  /** The aggregate over the events with lower < ts <= t. Read it before the log changes again. */
+  /** The aggregate over the events with lower < ts <= t − lag. Read it before the log changes again. */
   query(lower: number, t: number): S {
-    if (t >= this.log.maxTs && lower >= this.lower) {
+    const upper = t - this.lag;
+    const inOrder = this.lag === 0 ? t >= this.log.maxTs : upper >= this.upper;
+    if (inOrder && lower >= this.lower) {
       this.advanceTo(lower);
+      if (upper > this.upper) {
+        const to = this.log.indexAfter(upper);
+        for (let i = this.log.indexAfter(this.upper); i < to; i++) this.state.add(this.log, i);
+        this.upper = upper;
+      }
       return this.state;
     }
     const slice = this.create();
-    const to = this.log.indexAfter(t);
+    const to = this.log.indexAfter(upper);
     for (let i = this.log.indexAfter(lower); i < to; i++) slice.add(this.log, i);
     return slice;
   }

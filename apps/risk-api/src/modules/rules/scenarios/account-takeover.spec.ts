@@ -1,30 +1,48 @@
 import { evaluateRuleSet } from '../evaluate-rule-set';
 import { hitIds, outcomeOf, runScenario } from './scenario.fixture';
 
-// A fraudster logs in from a new phone and sends 8 000 to a beneficiary the customer never paid;
-// the customer's usual transfers are a few hundred.
+// A fraudster logs in from a new phone and sends 8 000 to an account the bank has never seen; the
+// customer's usual transfers are a few hundred.
 describe(evaluateRuleSet.name, () => {
   describe('account takeover: new device, new beneficiary, unusual amount', () => {
     const transfer = { amountMinor: 800_000, type: 'TRANSFER', channel: 'MOBILE', merchant: undefined };
 
     it('blocks the transfer', () => {
       // Act
-      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 5.2 }, transfer);
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, bene_new_account: 1, orig_amount_zscore_30d: 5.2, orig_amount_ratio_max_30d: 6 }, transfer);
 
       // Assert
       expect(hitIds(result)).toEqual(['ATO-01', 'ATO-02', 'ATO-03']);
-      expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 1, outcome: 'BLOCK' });
+      expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.7, outcome: 'BLOCK' });
       expect(result.decision).toBe('BLOCK');
-      expect(result.hits[2].explanation.text).toBe("orig_new_device = 1 (== 1); orig_amount_zscore_30d = 5.2 (> 3); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API'])");
+      expect(result.hits[2].explanation.text).toBe("orig_new_device = 1 (== 1); bene_new_account = 1 (== 1); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API'])");
     });
 
-    it('only reviews a new device paying a new beneficiary a usual amount', () => {
+    it('reviews a new device paying a new, known account far more than usual', () => {
       // Act
-      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 2.5 }, transfer);
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 5.2, orig_amount_ratio_max_30d: 6 }, transfer);
 
       // Assert
-      expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.6, outcome: 'REVIEW' });
-      expect(result.decision).toBe('REVIEW');
+      expect(hitIds(result)).toEqual(['ATO-01', 'ATO-02']);
+      expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.5, outcome: 'REVIEW' });
+    });
+
+    it('lets a new phone paying a friend a usual amount through: one weak signal', () => {
+      // Act
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 2.5, orig_amount_ratio_max_30d: 0.8 }, transfer);
+
+      // Assert
+      expect(hitIds(result)).toEqual(['ATO-01']);
+      expect(result.decision).toBe('ALLOW');
+    });
+
+    it('does not count a first online purchase at a new shop from a new phone as a takeover', () => {
+      // Act
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, orig_amount_zscore_30d: 4, orig_amount_ratio_max_30d: 1.5 }, { channel: 'ONLINE' });
+
+      // Assert
+      expect(hitIds(result)).toEqual(['ATO-02']);
+      expect(result.decision).toBe('ALLOW');
     });
   });
 });

@@ -5,7 +5,10 @@ import { ExpressionValues } from '../expression';
 import { RuleTransaction, ruleValues } from '../transaction-values';
 import { compileRuleSet } from '../validate-rule-set';
 
-/** Scenario specs only: the default rule set compiled once, and a quiet account to start each story from. */
+/**
+ * Scenario specs only: the default rule set compiled once, and a quiet account to start each story
+ * from (a person, no role: a story about a hub says so).
+ */
 export const DEFAULT_COMPILED = compileRuleSet(DEFAULT_RULE_SET, RULE_SCHEMA);
 
 const QUIET: Record<FeatureName, number> = {
@@ -18,6 +21,10 @@ const QUIET: Record<FeatureName, number> = {
   orig_pass_through_24h: 0.1,
   orig_secs_since_last_in: 604_800,
   orig_amount_zscore_30d: 0.3,
+  orig_amount_pct_30d: 0.5,
+  orig_count_30d: 30,
+  bene_fan_in_ratio_24h: 1,
+  bene_amount_ratio_30d: 1,
 };
 
 const DOMESTIC_PAYMENT: RuleTransaction = {
