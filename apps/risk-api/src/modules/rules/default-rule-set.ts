@@ -17,7 +17,9 @@ export const RULE_SCHEMA: ExpressionSchema = Object.freeze({
  * Accounts are judged against their own baseline and their learned role, never against absolute
  * counts: a merchant, biller, cash, payroll or collecting account (`*_hub_35d`) receives from or
  * pays hundreds by nature, so fan-in, fan-out, pass-through and cycle rules pass it by, and fan-in
- * through the `merchant` field is commerce, not collection.
+ * through the `merchant` field is commerce, not collection. "Never seen before" says little while
+ * the service is young (every account is new on its first day), so it only adds weight abroad or
+ * for an account with a payment history.
  */
 export const DEFAULT_RULE_SET: RuleSet = {
   version: 1,
@@ -64,8 +66,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
         },
         {
           id: 'FO-03',
-          name: 'Fan-out to an account never seen before',
-          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and bene_new_account == 1',
+          name: 'Fan-out to an account abroad never seen before',
+          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and bene_new_account == 1 and tx_cross_border == 1',
           score: 0.2,
         },
       ],
@@ -169,8 +171,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
         },
         {
           id: 'ATO-03',
-          name: 'New device paying an account never seen before, online',
-          expression: "orig_new_device == 1 and bene_new_account == 1 and tx.channel in ['ONLINE', 'MOBILE', 'API']",
+          name: 'New device paying an account never seen before, online, from an account with a payment history',
+          expression: "orig_new_device == 1 and bene_new_account == 1 and tx.channel in ['ONLINE', 'MOBILE', 'API'] and orig_count_30d >= 5",
           score: 0.2,
         },
       ],

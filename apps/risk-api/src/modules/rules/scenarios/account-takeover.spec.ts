@@ -15,7 +15,18 @@ describe(evaluateRuleSet.name, () => {
       expect(hitIds(result)).toEqual(['ATO-01', 'ATO-02', 'ATO-03']);
       expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.7, outcome: 'BLOCK' });
       expect(result.decision).toBe('BLOCK');
-      expect(result.hits[2].explanation.text).toBe("orig_new_device = 1 (== 1); bene_new_account = 1 (== 1); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API'])");
+      expect(result.hits[2].explanation.text).toBe(
+        "orig_new_device = 1 (== 1); bene_new_account = 1 (== 1); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API']); orig_count_30d = 30 (>= 5)",
+      );
+    });
+
+    it('does not hold "never seen" against an account without a payment history: on the service\'s first days every account is new', () => {
+      // Act
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, bene_new_account: 1, orig_count_30d: 2 }, { ...transfer, amountMinor: 15_000 });
+
+      // Assert
+      expect(hitIds(result)).toEqual(['ATO-01']);
+      expect(result.decision).toBe('ALLOW');
     });
 
     it('reviews a new device paying a new, known account far more than usual', () => {

@@ -20,10 +20,10 @@ describe(evaluateRuleSet.name, () => {
       expect(result.decision).toBe('REVIEW');
     });
 
-    it('blocks it when the new beneficiary is an account the bank has never seen', () => {
+    it('blocks it when the new beneficiary is an account abroad the bank has never seen', () => {
       // Act
       const result = runScenario(
-        { orig_fan_out_ratio_24h: 4, orig_new_beneficiary: 1, bene_new_account: 1, orig_amount_pct_30d: 0.97, orig_amount_zscore_30d: 2.4 },
+        { orig_fan_out_ratio_24h: 4, orig_new_beneficiary: 1, bene_new_account: 1, tx_cross_border: 1, orig_amount_pct_30d: 0.97, orig_amount_zscore_30d: 2.4 },
         { ...transfer, amountMinor: 300_000 },
       );
 
