@@ -128,21 +128,12 @@ export function simulationOptions(spec: StreamSpec): SimulationOptions {
 
 /** The rows whose index passes `keep`, every column cut alike. */
 export function selectRows(dataset: RiskDataset, keep: (row: number) => boolean): RiskDataset {
-  const width = FEATURE_NAMES.length;
   const picked: number[] = [];
   for (let row = 0; row < dataset.rows; row++) if (keep(row)) picked.push(row);
-  const stepSize = dataset.steps * dataset.channels;
-  const features = new Float32Array(picked.length * width);
-  const sequences = new Float32Array(picked.length * stepSize);
-  picked.forEach((row, i) => {
-    features.set(dataset.features.subarray(row * width, (row + 1) * width), i * width);
-    sequences.set(dataset.sequences.subarray(row * stepSize, (row + 1) * stepSize), i * stepSize);
-  });
   return {
     spec: dataset.spec,
     rows: picked.length,
-    features,
-    sequences,
+    ...gatherRows(dataset, picked),
     steps: dataset.steps,
     channels: dataset.channels,
     labels: Float32Array.from(picked, (row) => dataset.labels[row]),
@@ -155,6 +146,22 @@ export function selectRows(dataset: RiskDataset, keep: (row: number) => boolean)
     pattern: picked.map((row) => dataset.pattern[row]),
     instance: picked.map((row) => dataset.instance[row]),
   };
+}
+
+/** The feature rows and sequences of `source` at `indices`, in that order. */
+export function gatherRows(
+  source: { features: Float32Array; sequences: Float32Array; steps: number; channels: number },
+  indices: readonly number[],
+): { features: Float32Array; sequences: Float32Array } {
+  const width = FEATURE_NAMES.length;
+  const stepSize = source.steps * source.channels;
+  const features = new Float32Array(indices.length * width);
+  const sequences = new Float32Array(indices.length * stepSize);
+  indices.forEach((row, i) => {
+    features.set(source.features.subarray(row * width, (row + 1) * width), i * width);
+    sequences.set(source.sequences.subarray(row * stepSize, (row + 1) * stepSize), i * stepSize);
+  });
+  return { features, sequences };
 }
 
 const NO_HITS: readonly string[] = Object.freeze([]);

@@ -13,6 +13,7 @@ import {
 } from '@vigil/core-ml';
 
 import { FEATURE_NAMES } from '../modules/features';
+import { gatherRows } from './dataset';
 import { TrainingLog } from './train-risk';
 import { runOnnx } from './onnx-scoring';
 
@@ -36,18 +37,9 @@ export function takeRows(
   label: (row: number) => number,
   weight: (row: number) => number,
 ): TrainingRows {
-  const width = FEATURE_NAMES.length;
-  const stepSize = source.steps * source.channels;
-  const features = new Float32Array(indices.length * width);
-  const sequences = new Float32Array(indices.length * stepSize);
-  indices.forEach((row, i) => {
-    features.set(source.features.subarray(row * width, (row + 1) * width), i * width);
-    sequences.set(source.sequences.subarray(row * stepSize, (row + 1) * stepSize), i * stepSize);
-  });
   return {
     rows: indices.length,
-    features,
-    sequences,
+    ...gatherRows(source, indices),
     steps: source.steps,
     channels: source.channels,
     labels: Float32Array.from(indices, label),

@@ -1,4 +1,3 @@
-import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
 
@@ -24,7 +23,7 @@ import { BankRecords } from './bank-records';
 import { BankSplitSummary, ChallengerCard, renderChallengerCard } from './challenger-card';
 import { buildDataset, RiskDataset, selectRows } from './dataset';
 import { concatRows, fitRiskModels, riskScores, takeRows, TrainingRows } from './fit-models';
-import { RISK_MODEL_NAME, TrainingLog, TrainRiskOptions } from './train-risk';
+import { describeMachine, RISK_MODEL_NAME, TrainingLog, TrainRiskOptions } from './train-risk';
 
 /** What `train:risk --from-db` adds to a training run's options. */
 export interface FromDbOptions {
@@ -151,7 +150,7 @@ export async function trainFromDatabase(options: TrainRiskOptions, bank: FromDbO
     version,
     createdAt: new Date().toISOString(),
     command: options.command,
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    machine: describeMachine(),
     durationSeconds: (performance.now() - started) / 1000,
     bank: {
       fit: summary(split.fit),

@@ -154,7 +154,7 @@ export async function trainRisk(options: TrainRiskOptions, log: TrainingLog): Pr
     version,
     createdAt: new Date().toISOString(),
     command: options.command,
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    machine: describeMachine(),
     durationSeconds: (performance.now() - started) / 1000,
     streams: { train: { ...options.train, ...summary(train) }, holdout: { ...options.holdout, ...summary(holdout) }, bank: { ...options.bank, ...summary(bank) } },
     fitDays,
@@ -272,6 +272,11 @@ function columnsOf(dataset: RiskDataset): Float32Array[] {
 async function nextVersion(dir: string): Promise<number> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   return Math.max(0, ...entries.filter((e) => /^\d+$/.test(e)).map(Number)) + 1;
+}
+
+/** Where a card's figures were measured: cores, CPU, memory and Node. */
+export function describeMachine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
