@@ -82,5 +82,6 @@ describe('rule hit explanations', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.decision.rules).toEqual(published.rules);
     expect(detail.body.decision.rules.every((hit: { explanation?: { text: string } }) => typeof hit.explanation?.text === 'string')).toBe(true);
+    expect(detail.body.decision.thresholdsVersion).toBe(published.thresholdsVersion);
   });
 });

@@ -83,7 +83,7 @@ export class AlertRepository {
   /** The alert's transaction and the decision with everything that explains it. */
   async findDecision(txId: string): Promise<DecisionDetail | undefined> {
     const [row] = (await this.db.query(
-      `SELECT t."payload", d."decision", d."score", d."rule_set_version", d."rule_hits", d."model", d."top_features", d."features", d."processed_at", d."latency_ms"
+      `SELECT t."payload", d."decision", d."score", d."rule_set_version", d."thresholds_version", d."rule_hits", d."model", d."top_features", d."features", d."processed_at", d."latency_ms"
          FROM "risk"."transaction" t JOIN "risk"."decision" d USING ("tx_id") WHERE t."tx_id" = $1`,
       [txId],
     )) as DecisionDetailRow[];
@@ -94,6 +94,7 @@ export class AlertRepository {
           decision: row.decision,
           score: Number(row.score),
           ruleSetVersion: row.rule_set_version,
+          thresholdsVersion: row.thresholds_version === null ? null : Number(row.thresholds_version),
           rules: row.rule_hits,
           model: row.model,
           topFeatures: row.top_features,
@@ -243,6 +244,7 @@ interface DecisionDetailRow {
   decision: string;
   score: string;
   rule_set_version: number;
+  thresholds_version: string | null;
   rule_hits: unknown;
   model: unknown;
   top_features: unknown;

@@ -5,7 +5,7 @@ import { FeatureVector } from './feature-names';
 import { AccountState, EndpointState, StateIndex } from './state/entity-state';
 import { IncomingLog, OutgoingLog, SharedLog } from './state/logs';
 import { accountRoles, isHub } from './state/roles';
-import { SeenSet } from './state/sighting';
+import { SeenSet, Sighting } from './state/sighting';
 import { shortestCycleBack, TransferGraph } from './windows/cycle-search';
 import { DayTotals } from './windows/day-totals';
 import { DAY, HOUR, LONGEST_WINDOW, SECOND, utcHour, WINDOWS } from './windows/durations';
@@ -14,6 +14,8 @@ import { EventMark, NO_EVENT } from './windows/event-log';
 /** Time-since-last-received is capped here (and reported as the cap when nothing came in). */
 const LAST_IN_CAP = 7 * DAY;
 const DORMANT_AFTER = 90 * DAY;
+/** Known-for is capped at the longest baseline (35 d): beyond it, every account has a full history. */
+const KNOWN_CAP = 35 * DAY;
 /** Whole days before the transaction's day that merchant-category peers are averaged over. */
 const PEER_DAYS = 30;
 /** Sweep idle state after this many recorded events, or after as many as there are entities if more. */
@@ -339,6 +341,9 @@ export class FeatureEngine {
       orig_fan_out_ratio_24h: transferFanOut / (1 + transfersPerDay),
       bene_amount_ratio_30d: received30d > 0 ? (amount * received30d) / intoBeneficiary.log.sum(l30d, t) : 0,
       tx_amount_vs_mcc_30d: peers && peers.count > 0 ? (amount * peers.count) / peers.sum : 0,
+
+      orig_known_days_35d: knownDays(orig.seen, t, expiry),
+      bene_known_days_35d: knownDays(parties.beneficiary.seen, t, expiry),
     };
   }
 
@@ -389,6 +394,13 @@ export class FeatureEngine {
     if (++this.recordedSinceSweep >= this.sweepInterval) this.prune();
   }
 }
+
+/**
+ * How long this platform has known an account, capped at KNOWN_CAP: novelty and baselines mean
+ * something only for an account watched long enough to have a usual (a bank's first days on the
+ * platform, or an account just opened, know none).
+ */
+const knownDays = (seen: Sighting, t: number, expiry: number): number => (seen.seen(t, expiry) ? Math.min(t - seen.first, KNOWN_CAP) / DAY : 0);
 
 const countryPair = (tx: Transaction): string => `${tx.originator.country}>${tx.beneficiary.country}`;
 

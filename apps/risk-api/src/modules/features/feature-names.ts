@@ -42,6 +42,7 @@ export const FEATURE_GROUPS = {
     'orig_merchant_score_30d', 'orig_biller_score_30d', 'orig_cash_score_30d', 'orig_payroll_score_35d', 'orig_collector_score_35d', 'orig_hub_35d',
   ],
   baselines: ['bene_fan_in_ratio_24h', 'orig_fan_out_ratio_24h', 'bene_amount_ratio_30d', 'tx_amount_vs_mcc_30d'],
+  history: ['orig_known_days_35d', 'bene_known_days_35d'],
 } as const;
 
 export type FeatureGroup = keyof typeof FEATURE_GROUPS;

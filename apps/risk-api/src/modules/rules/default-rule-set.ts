@@ -54,20 +54,21 @@ export const DEFAULT_RULE_SET: RuleSet = {
       rules: [
         {
           id: 'FO-01',
-          name: 'Transfers to far more beneficiaries than the account\'s own baseline (not a hub)',
-          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0',
+          name: 'Transfers to far more beneficiaries than the account\'s own baseline (a known account, not a hub)',
+          expression: 'orig_fan_out_ratio_24h >= 3 and orig_known_days_35d >= 7 and orig_hub_35d == 0',
           score: 0.3,
         },
         {
           id: 'FO-02',
           name: 'Fan-out of amounts unusually large for the account, to a new beneficiary',
-          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and orig_amount_pct_30d >= 0.9 and orig_amount_zscore_30d >= 1',
+          expression:
+            'orig_fan_out_ratio_24h >= 3 and orig_known_days_35d >= 7 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and orig_amount_pct_30d >= 0.9 and orig_amount_zscore_30d >= 1',
           score: 0.3,
         },
         {
           id: 'FO-03',
           name: 'Fan-out to an account abroad never seen before',
-          expression: 'orig_fan_out_ratio_24h >= 3 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and bene_new_account == 1 and tx_cross_border == 1',
+          expression: 'orig_fan_out_ratio_24h >= 3 and orig_known_days_35d >= 7 and orig_hub_35d == 0 and orig_new_beneficiary == 1 and bene_new_account == 1 and tx_cross_border == 1',
           score: 0.2,
         },
       ],
@@ -106,8 +107,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
       rules: [
         {
           id: 'CY-01',
-          name: 'Short cycle closed (4 hops or fewer) between non-hub accounts',
-          expression: 'pair_closes_cycle_7d == 1 and pair_cycle_length_7d <= 4 and orig_hub_35d == 0 and bene_hub_35d == 0',
+          name: 'Short cycle closed through a third account (3 or 4 hops) between non-hub accounts',
+          expression: 'pair_closes_cycle_7d == 1 and between(pair_cycle_length_7d, 3, 4) and orig_hub_35d == 0 and bene_hub_35d == 0',
           score: 0.6,
         },
         {
@@ -159,21 +160,29 @@ export const DEFAULT_RULE_SET: RuleSet = {
       rules: [
         {
           id: 'ATO-01',
-          name: 'New device paying a new beneficiary (not a purchase)',
-          expression: "orig_new_device == 1 and orig_new_beneficiary == 1 and tx.merchant.mcc == ''",
+          name: 'New device paying a new beneficiary from an account known for a week (not a purchase)',
+          expression: "orig_new_device == 1 and orig_new_beneficiary == 1 and orig_known_days_35d >= 7 and tx.merchant.mcc == ''",
           score: 0.3,
         },
         {
           id: 'ATO-02',
-          name: 'Amount far above this account\'s history and its largest in 30 days',
-          expression: 'orig_amount_zscore_30d > 3 and orig_amount_ratio_max_30d > 1',
+          name: 'Amount far above this account\'s history of a week or more and its largest in 30 days',
+          expression: 'orig_amount_zscore_30d > 3 and orig_amount_ratio_max_30d > 1 and orig_known_days_35d >= 7',
           score: 0.2,
         },
         {
           id: 'ATO-03',
-          name: 'New device paying an account never seen before, online, from an account with a payment history',
-          expression: "orig_new_device == 1 and bene_new_account == 1 and tx.channel in ['ONLINE', 'MOBILE', 'API'] and orig_count_30d >= 5",
+          name: 'New device paying an account never seen before, online, from an account known for a week',
+          expression: "orig_new_device == 1 and bene_new_account == 1 and tx.channel in ['ONLINE', 'MOBILE', 'API'] and orig_known_days_35d >= 7",
           score: 0.2,
+        },
+        {
+          // Needs no week of knowing the account: on a bank's first days this is the one takeover signal
+          // too strong to be everyday novelty (0.04 % of benign transfers on the simulator's first days).
+          id: 'ATO-04',
+          name: 'New device transferring to an account never seen before an amount far beyond anything this account has paid',
+          expression: "orig_new_device == 1 and orig_new_beneficiary == 1 and bene_new_account == 1 and orig_amount_zscore_30d > 20 and orig_count_30d >= 3 and tx.type == 'TRANSFER'",
+          score: 0.5,
         },
       ],
     },

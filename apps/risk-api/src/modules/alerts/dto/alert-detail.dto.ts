@@ -59,6 +59,9 @@ export class AlertDecisionDto {
   @ApiProperty()
   ruleSetVersion!: number;
 
+  @ApiProperty({ type: 'integer', nullable: true, description: "the alert budget's thresholds version the model decided with (GET /alert-budget); null when rules alone decided" })
+  thresholdsVersion!: number | null;
+
   @ApiProperty({ type: [RuleHitDto] })
   rules!: RuleHitDto[];
 

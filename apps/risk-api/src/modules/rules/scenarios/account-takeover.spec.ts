@@ -16,17 +16,30 @@ describe(evaluateRuleSet.name, () => {
       expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.7, outcome: 'BLOCK' });
       expect(result.decision).toBe('BLOCK');
       expect(result.hits[2].explanation.text).toBe(
-        "orig_new_device = 1 (== 1); bene_new_account = 1 (== 1); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API']); orig_count_30d = 30 (>= 5)",
+        "orig_new_device = 1 (== 1); bene_new_account = 1 (== 1); tx.channel = 'MOBILE' (in ['ONLINE', 'MOBILE', 'API']); orig_known_days_35d = 35 (>= 7)",
       );
     });
 
-    it('does not hold "never seen" against an account without a payment history: on the service\'s first days every account is new', () => {
+    it('does not hold "never seen" against an account the platform has known for days only: on its first days every device and payee is new', () => {
       // Act
-      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, bene_new_account: 1, orig_count_30d: 2 }, { ...transfer, amountMinor: 15_000 });
+      const result = runScenario({ orig_new_device: 1, orig_new_beneficiary: 1, bene_new_account: 1, orig_amount_zscore_30d: 5.2, orig_amount_ratio_max_30d: 6, orig_known_days_35d: 3 }, transfer);
+
 
       // Assert
-      expect(hitIds(result)).toEqual(['ATO-01']);
+      expect(hitIds(result)).toEqual([]);
       expect(result.decision).toBe('ALLOW');
+    });
+
+    it('reviews, even on the platform\'s first days, a new device transferring to a never-seen account far beyond anything the account has paid', () => {
+      // Act: known for 3 days, 4 card payments of about 40, now 8 000 from a new phone.
+      const result = runScenario(
+        { orig_new_device: 1, orig_new_beneficiary: 1, bene_new_account: 1, orig_amount_zscore_30d: 180, orig_amount_ratio_max_30d: 90, orig_count_30d: 5, orig_known_days_35d: 3 },
+        transfer,
+      );
+
+      // Assert
+      expect(hitIds(result)).toEqual(['ATO-04']);
+      expect(outcomeOf(result, 'account_takeover')).toMatchObject({ score: 0.5, outcome: 'REVIEW' });
     });
 
     it('reviews a new device paying a new, known account far more than usual', () => {

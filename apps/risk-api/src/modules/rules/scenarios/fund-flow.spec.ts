@@ -32,6 +32,17 @@ describe(evaluateRuleSet.name, () => {
       expect(outcomeOf(result, 'fan_out')).toMatchObject({ score: 0.8, outcome: 'BLOCK' });
     });
 
+    it('holds no fan-out baseline against an account the platform has watched for days only', () => {
+      // Act: the same burst on the platform's third day, when every account's baseline is empty.
+      const result = runScenario(
+        { orig_fan_out_24h: 8, orig_fan_out_ratio_24h: 8, orig_new_beneficiary: 1, orig_amount_pct_30d: 0.97, orig_amount_zscore_30d: 2.4, orig_known_days_35d: 3 },
+        { ...transfer, amountMinor: 300_000 },
+      );
+
+      // Assert: the model judges it; the rules have no usual to compare with yet.
+      expect(result.hits.filter((hit) => hit.typologyId === 'fan_out')).toEqual([]);
+    });
+
     it('lets an account that always pays many pay many: the ratio to its own baseline stays low', () => {
       // Act: 20 beneficiaries today, 18 a day usually.
       const result = runScenario({ orig_fan_out_24h: 20, orig_fan_out_ratio_24h: 20 / 19, orig_new_beneficiary: 1 }, transfer);
@@ -81,6 +92,14 @@ describe(evaluateRuleSet.name, () => {
       // Assert
       expect(hitIds(result)).toEqual(['CY-02']);
       expect(result.decision).toBe('ALLOW');
+    });
+
+    it('does not call a friend paying back (two accounts, there and back) a cycle', () => {
+      // Act
+      const result = runScenario({ pair_closes_cycle_7d: 1, pair_cycle_length_7d: 2 }, transfer);
+
+      // Assert
+      expect(result.hits.filter((hit) => hit.typologyId === 'cycle')).toEqual([]);
     });
 
     it('does not call a merchant\'s refund to its customer a cycle', () => {

@@ -7,7 +7,7 @@ import { compileRuleSet } from '../validate-rule-set';
 
 /**
  * Scenario specs only: the default rule set compiled once, and a quiet account to start each story
- * from (a person, no role: a story about a hub says so).
+ * from (a person the platform has known for weeks, no role: a story about a hub says so).
  */
 export const DEFAULT_COMPILED = compileRuleSet(DEFAULT_RULE_SET, RULE_SCHEMA);
 
@@ -25,6 +25,8 @@ const QUIET: Record<FeatureName, number> = {
   orig_count_30d: 30,
   bene_fan_in_ratio_24h: 1,
   bene_amount_ratio_30d: 1,
+  orig_known_days_35d: 35,
+  bene_known_days_35d: 35,
 };
 
 const DOMESTIC_PAYMENT: RuleTransaction = {
