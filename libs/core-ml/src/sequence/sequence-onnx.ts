@@ -20,8 +20,9 @@
  *   pooled = ReduceSum(h2 · valid, [1]) / ReduceSum(valid, [1])          [N, d]
  *   logit  = pooled·head_weight + head_bias;  score = Sigmoid(logit)
  *
- * The INT8 variant replaces each of the eight weight MatMuls (input, q, k, v, out, ffn 1 and 2, head)
- * with dynamic quantization: DynamicQuantizeLinear(x) → (xq uint8, xs, xz); MatMulInteger(xq, Wq int8,
+ * The INT8 variant replaces the six inner weight MatMuls (q, k, v, out, ffn 1 and 2) with dynamic
+ * quantization (the input projection reads raw channels of very different scales, and the head writes
+ * the logit itself, so both stay float): DynamicQuantizeLinear(x) → (xq uint8, xs, xz); MatMulInteger(xq, Wq int8,
  * xz, 0) → int32; Cast to float; Mul by xs · ws (ws per output column, symmetric: |W|max / 127).
  * The two activation×activation MatMuls of attention stay float. DynamicQuantizeLinear takes one scale
  * per tensor, i.e. per batch: an INT8 score depends slightly on what else is in its batch.
@@ -94,8 +95,8 @@ function buildGraph(weights: SequenceModelWeights, precision: 'float32' | 'int8'
   if (precision === 'int8') initializers.push(tensor.int8('int8_zero', [], [0]));
 
   /** x·W + b, in float or dynamically quantized. */
-  const linear = ([w, b]: Linear, x: string, out: string): string => {
-    if (precision === 'float32') return node('Add', [node('MatMul', [x, weight(w)], `${out}_mm`), weight(b)], out);
+  const linear = ([w, b]: Linear, x: string, out: string, quantized = precision === 'int8'): string => {
+    if (!quantized) return node('Add', [node('MatMul', [x, weight(w)], `${out}_mm`), weight(b)], out);
     const [rows, cols] = weights.tensors[w].dims;
     const { q, scale } = quantizeColumns(weights.tensors[w].values, rows, cols);
     initializers.push(tensor.int8(`${w}_q`, [rows, cols], q), tensor.float32(`${w}_scale`, [cols], scale));
@@ -112,7 +113,9 @@ function buildGraph(weights: SequenceModelWeights, precision: 'float32' | 'int8'
   const maskBias = node('Mul', [node('Sub', [validKeys, constant('one', [], [1])], 'invalid_neg'), constant('mask_scale', [], [-SEQUENCE_MASK_BIAS])], 'mask_bias');
 
   // Embedding, then one post-norm transformer encoder layer.
-  const h = node('Add', [linear(LINEARS[0], 'sequence', 'embedded'), weight('pos')], 'h');
+  // The input projection stays float: its input is the raw channels, whose scales differ by orders of
+  // magnitude, and one dynamic scale per tensor would round the small channels away.
+  const h = node('Add', [linear(LINEARS[0], 'sequence', 'embedded', false), weight('pos')], 'h');
   const heads = ints('heads_shape', [-1, K, H, dh]);
   const split = (l: Linear, name: string, perm: number[]): string =>
     node('Transpose', [node('Reshape', [linear(l, h, name), heads], `${name}_heads`)], `${name}_t`, { perm: attr.ints(perm) });
@@ -138,7 +141,8 @@ function buildGraph(weights: SequenceModelWeights, precision: 'float32' | 'int8'
   const summed = node('ReduceSum', [node('Mul', [h2, valid], 'masked'), steps], 'pooled_sum', { keepdims: attr.int(0) });
   const count = node('ReduceSum', [valid, steps], 'valid_count', { keepdims: attr.int(0) });
   const pooled = node('Div', [summed, count], 'pooled');
-  const logit = linear(LINEARS[7], pooled, 'logit');
+  // The head stays float too: its output is the logit itself, where a rounding error is a score error.
+  const logit = linear(LINEARS[7], pooled, 'logit', false);
   node('Sigmoid', [logit], 'score');
 
   return encodeOnnxModel({
