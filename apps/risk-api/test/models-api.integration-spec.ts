@@ -10,7 +10,7 @@ import pino from 'pino';
 
 import { RiskApiModule } from '../src/app.module';
 import { RiskApiEnv } from '../src/config/env';
-import { computeFeatures, computeSequences, toModelInput } from '../src/modules/features';
+import { computeFeatures, computeSequences, FEATURE_NAMES, toModelInput } from '../src/modules/features';
 import { syntheticHistory } from '../src/modules/features/testing/synthetic-history';
 import { LiveRiskModel } from '../src/modules/models/live-risk-model';
 import { ModelDrift } from '../src/modules/models/model-drift';
@@ -76,7 +76,7 @@ describe('the model registry API', () => {
       [2, 'candidate'],
       [1, 'candidate'],
     ]);
-    expect(list.body[0]).toMatchObject({ name: 'risk', artifactDir: 'risk/2', features: 74 });
+    expect(list.body[0]).toMatchObject({ name: 'risk', artifactDir: 'risk/2', features: FEATURE_NAMES.length });
     expect(list.body[0].metrics.holdout_pr_auc).toBeGreaterThan(0);
     expect(one.status).toBe(200);
     expect(one.body.manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['trees.onnx', 'sequence.onnx', 'trees.json', 'reference.json', 'card.md']));
@@ -136,7 +136,7 @@ describe('the model registry API', () => {
     const reference = lease.champion!.reference!;
     const amount = reference.features.find((f) => f.name === 'tx_amount')!;
     // Every live input far above the training range: all in the top bin.
-    for (let i = 0; i < 600; i++) app.get(ModelDrift).observe(lease.champion!, new Array(74).fill(1e12), 1);
+    for (let i = 0; i < 600; i++) app.get(ModelDrift).observe(lease.champion!, new Array(FEATURE_NAMES.length).fill(1e12), 1);
     lease.release();
     const topShare = amount.proportions[amount.proportions.length - 2];
 

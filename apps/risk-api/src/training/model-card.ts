@@ -63,7 +63,7 @@ export function renderModelCard(card: RiskModelCard): string {
     `The models are fitted on the first ${card.fitDays} days of the training stream; the remaining days fit how their scores are combined and the serving thresholds. ` +
       'The holdout stream is another seed (another population and other pattern instances) on later dates: training never saw it. ' +
       "The bank stream is the simulator's second population, a bank built differently (its own account mix and hubs, currency, rhythms and pattern parameters): " +
-      'neither the models nor the rules were trained or tuned on it.',
+      'the models never saw it, and the rules were measured and set on the first population only.',
     '',
     '## Models',
     '',
