@@ -64,7 +64,8 @@ describe('retraining from the analysts’ labels', () => {
     }
     const done = { fraud: 0, legit: 0, escalated: 0 };
     for (const alert of todo) {
-      const disposition = positive.get(alert.txId) === true ? 'FRAUD' : (done.legit + done.escalated) % 10 === 9 ? 'ESCALATE' : 'LEGIT';
+      // The first benign alert and every tenth after it are escalated, so each outcome occurs.
+      const disposition = positive.get(alert.txId) === true ? 'FRAUD' : (done.legit + done.escalated) % 10 === 0 ? 'ESCALATE' : 'LEGIT';
       const res = await api('POST', `/alerts/${alert.id}/disposition`, tokens.analyst, { disposition });
       expect(res.status).toBe(201);
       done[disposition === 'FRAUD' ? 'fraud' : disposition === 'LEGIT' ? 'legit' : 'escalated']++;
@@ -107,6 +108,8 @@ describe('retraining from the analysts’ labels', () => {
       { label: 'LEGIT', n: worked.legit },
     ]);
     expect(worked.fraud).toBeGreaterThan(20);
+    expect(worked.escalated).toBeGreaterThan(0);
+    expect(worked.legit).toBeGreaterThan(0);
   });
 
   it('trains a challenger from the bank’s data with the documented command, compares it with the champion in its card, and makes it the shadow', async () => {

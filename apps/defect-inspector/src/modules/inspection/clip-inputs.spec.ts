@@ -9,6 +9,9 @@ const alignment = (offsets: [number, number][]): ClipAlignment => ({ offsets, dx
 const trained = (frames: Uint8Array[], offsets: [number, number][], width: number, height: number, outWidth: number, outHeight: number): Float32Array =>
   Float32Array.from(clipInput(frames, offsets, width, height, outWidth, outHeight), (byte) => byte / 255);
 
+// Bit-exact comparisons over whole simulator clips: seconds of CPU, more on a busy 2-core runner.
+jest.setTimeout(30_000);
+
 describe('clipInputs', () => {
   it("gives training's model input bit for bit: simulator clips at whole and sub-pixel offsets, whole and fractional shrink ratios", async () => {
     for (const [width, height] of [
